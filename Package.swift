@@ -1,0 +1,32 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "sonde",
+    products: [
+        .executable(name: "sonde", targets: ["sonde"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Layer 1: only what Swift cannot express (variadic syscalls, kernel structs).
+        .target(name: "CSonde", cSettings: [.define("_GNU_SOURCE")]),
+        // Layer 3: live procfs/sysfs readers and their pure parsers.
+        .target(name: "ProcFS", dependencies: ["CSonde"]),
+        // Layer 5: tables, JSON, terminal control.
+        .target(name: "Render", dependencies: ["CSonde"]),
+        // Layer 4: the engines behind ps, top, free, vmstat, mpstat, iostat, pmap, iotop, chrt, proc.
+        .target(name: "Monitors", dependencies: ["ProcFS", "Render", "CSonde"]),
+        // Layer 6: the thin command-line front end.
+        .executableTarget(name: "sonde", dependencies: [
+            "Monitors", "ProcFS", "Render",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // Helpers shared by the test targets: running programs, compiling C fixtures, fake /proc trees.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ProcFSTests", dependencies: ["ProcFS", "TestSupport"]),
+        .testTarget(name: "MonitorsTests", dependencies: ["Monitors", "ProcFS", "Render", "TestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["ProcFS", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,58 @@
+// Thin wrappers for what Swift cannot call directly: variadic syscalls and
+// kernel structures glibc does not export. No logic lives here.
+#ifndef CSONDE_H
+#define CSONDE_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <termios.h>
+#include <unistd.h>
+#include <sched.h>
+
+/// struct sched_attr as the kernel defines it (SCHED_ATTR_SIZE_VER1).
+struct sonde_sched_attr {
+    uint32_t size;
+    uint32_t sched_policy;
+    uint64_t sched_flags;
+    int32_t  sched_nice;
+    uint32_t sched_priority;
+    uint64_t sched_runtime;
+    uint64_t sched_deadline;
+    uint64_t sched_period;
+    uint32_t sched_util_min;
+    uint32_t sched_util_max;
+};
+
+static inline int sonde_sched_getattr(pid_t pid, struct sonde_sched_attr *attr) {
+    return (int)syscall(SYS_sched_getattr, pid, attr, (unsigned)sizeof(*attr), 0u);
+}
+
+static inline int sonde_sched_setattr(pid_t pid, struct sonde_sched_attr *attr) {
+    return (int)syscall(SYS_sched_setattr, pid, attr, 0u);
+}
+
+/// ioprio_get(IOPRIO_WHO_PROCESS, pid).
+static inline int sonde_ioprio_get(pid_t pid) {
+    return (int)syscall(SYS_ioprio_get, 1, pid);
+}
+
+static inline pid_t sonde_gettid(void) { return (pid_t)syscall(SYS_gettid); }
+
+/// Terminal size of fd; returns 0 and fills rows/cols on success.
+static inline int sonde_winsize(int fd, unsigned short *rows, unsigned short *cols) {
+    struct winsize ws;
+    if (ioctl(fd, TIOCGWINSZ, &ws) != 0) return -1;
+    *rows = ws.ws_row; *cols = ws.ws_col;
+    return 0;
+}
+
+static inline long sonde_clock_ticks(void) { return sysconf(_SC_CLK_TCK); }
+static inline long sonde_page_size(void) { return sysconf(_SC_PAGESIZE); }
+static inline long sonde_online_cpus(void) { return sysconf(_SC_NPROCESSORS_ONLN); }
+
+#define SONDE_SCHED_RESET_ON_FORK 0x40000000
+#define SONDE_SCHED_FLAG_RESET_ON_FORK 0x01
+
+#endif
