@@ -25,6 +25,8 @@ public struct ProcessStat: Sendable, Equatable {
     public var vsize: UInt64 = 0
     public var rss: Int64 = 0
     public var rsslim: UInt64 = 0
+    public var startCode: UInt64 = 0
+    public var endCode: UInt64 = 0
     public var startStack: UInt64 = 0
     public var kstkesp: UInt64 = 0
     public var kstkeip: UInt64 = 0
@@ -83,7 +85,7 @@ public struct ProcessStat: Sendable, Equatable {
         s.utime = u(14); s.stime = u(15); s.cutime = f[16]; s.cstime = f[17]
         s.priority = f[18]; s.nice = f[19]; s.numThreads = f[20]
         s.starttime = u(22); s.vsize = u(23); s.rss = f[24]; s.rsslim = u(25)
-        s.startStack = u(28); s.kstkesp = u(29); s.kstkeip = u(30)
+        s.startCode = u(26); s.endCode = u(27); s.startStack = u(28); s.kstkesp = u(29); s.kstkeip = u(30)
         s.signal = u(31); s.blocked = u(32); s.sigignore = u(33); s.sigcatch = u(34); s.wchan = u(35)
         s.exitSignal = f[38]; s.processor = f[39]; s.rtPriority = u(40); s.policy = u(41)
         s.blkioTicks = u(42); s.guestTime = u(43)

@@ -117,7 +117,11 @@ extension ProcFS {
             if threads {
                 guard let tids = try? threadIDs(pid) else { continue }
                 for tid in tids {
-                    if let r = try? record(pid: pid, tid: tid, fields: fields) { out.append(r) }
+                    // The leader's row carries the whole process's numbers, as procps shows it.
+                    if var r = try? record(pid: pid, tid: tid == pid ? nil : tid, fields: fields) {
+                        r.tid = tid
+                        out.append(r)
+                    }
                 }
             } else if let r = try? record(pid: pid, fields: fields) {
                 out.append(r)
