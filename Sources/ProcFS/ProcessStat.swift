@@ -63,7 +63,8 @@ public struct ProcessStat: Sendable, Equatable {
         s.state = bytes[c.index]
         c.index += 1
         // Fields 4..44; later kernels append more, older ones fewer: missing tail fields stay 0.
-        var f = [Int64](repeating: 0, count: 45)
+        return withUnsafeTemporaryAllocation(of: Int64.self, capacity: 45) { f -> ProcessStat? in
+        f.initialize(repeating: 0)
         var n = 4
         while n < 45 {
             c.skipSpaces()
@@ -90,6 +91,7 @@ public struct ProcessStat: Sendable, Equatable {
         s.exitSignal = f[38]; s.processor = f[39]; s.rtPriority = u(40); s.policy = u(41)
         s.blkioTicks = u(42); s.guestTime = u(43)
         return s
+        }
     }
 }
 
@@ -115,41 +117,81 @@ public struct ProcessStatus: Sendable {
 
     public init() {}
 
-    public static func parse(_ bytes: [UInt8]) -> ProcessStatus {
+    /// Parses the file's bytes. `keepLines` also keeps every line as text (for
+    /// display); the process table leaves it off because it is the costly part.
+    public static func parse(_ bytes: [UInt8], keepLines: Bool = true) -> ProcessStatus {
         var s = ProcessStatus()
-        s.lines = keyValueLines(bytes)
-        func ids(_ v: String) -> [UInt32] { v.split(whereSeparator: { $0 == " " || $0 == "\t" }).compactMap { UInt32($0) } }
-        for (k, v) in s.lines {
-            switch k {
-            case "Name": s.name = v
-            case "State": s.state = v
-            case "Tgid": s.tgid = Int32(v) ?? 0
-            case "Pid": s.pid = Int32(v) ?? 0
-            case "PPid": s.ppid = Int32(v) ?? 0
-            case "Uid": s.uids = ids(v)
-            case "Gid": s.gids = ids(v)
-            case "Groups": s.groups = ids(v)
-            case "VmPeak": s.vmPeak = leadingInt(v)
-            case "VmSize": s.vmSize = leadingInt(v)
-            case "VmLck": s.vmLck = leadingInt(v)
-            case "VmPin": s.vmPin = leadingInt(v)
-            case "VmHWM": s.vmHWM = leadingInt(v)
-            case "VmRSS": s.vmRSS = leadingInt(v)
-            case "RssAnon": s.rssAnon = leadingInt(v)
-            case "RssFile": s.rssFile = leadingInt(v)
-            case "RssShmem": s.rssShmem = leadingInt(v)
-            case "VmData": s.vmData = leadingInt(v)
-            case "VmStk": s.vmStk = leadingInt(v)
-            case "VmExe": s.vmExe = leadingInt(v)
-            case "VmLib": s.vmLib = leadingInt(v)
-            case "VmPTE": s.vmPTE = leadingInt(v)
-            case "VmSwap": s.vmSwap = leadingInt(v)
-            case "Threads": s.threads = leadingInt(v) ?? 0
-            case "voluntary_ctxt_switches": s.voluntaryCtxtSwitches = leadingInt(v) ?? 0
-            case "nonvoluntary_ctxt_switches": s.nonvoluntaryCtxtSwitches = leadingInt(v) ?? 0
-            default: break
+        if keepLines { s.lines = keyValueLines(bytes) }
+        var lineStart = 0
+        let count = bytes.count
+        while lineStart < count {
+            var colon = lineStart
+            while colon < count, bytes[colon] != UInt8(ascii: ":"), bytes[colon] != 0x0A { colon += 1 }
+            var end = colon
+            while end < count, bytes[end] != 0x0A { end += 1 }
+            if colon < end {
+                s.assign(bytes, key: lineStart, keyLength: colon - lineStart, value: colon + 1, end: end)
             }
+            lineStart = end + 1
         }
         return s
+    }
+
+    @inline(__always)
+    static func keyIs(_ b: [UInt8], _ at: Int, _ len: Int, _ lit: StaticString) -> Bool {
+        guard lit.utf8CodeUnitCount == len else { return false }
+        let p = lit.utf8Start
+        for i in 0..<len where b[at + i] != p[i] { return false }
+        return true
+    }
+
+    mutating func assign(_ b: [UInt8], key k: Int, keyLength n: Int, value v: Int, end: Int) {
+        func int() -> Int64? { var c = ByteCursor(b, from: v, to: end); return c.int() }
+        func ids() -> [UInt32] {
+            var c = ByteCursor(b, from: v, to: end)
+            var out: [UInt32] = []
+            while let x = c.uint() { out.append(UInt32(truncatingIfNeeded: x)) }
+            return out
+        }
+        func text() -> String {
+            var a = v
+            while a < end, b[a] == 0x09 || b[a] == 0x20 { a += 1 }
+            return String(decoding: b[a..<end], as: UTF8.self)
+        }
+        switch n {
+        case 3:
+            if Self.keyIs(b, k, n, "Uid") { uids = ids() } else if Self.keyIs(b, k, n, "Gid") { gids = ids() } else if Self.keyIs(b, k, n, "Pid") { pid = Int32(truncatingIfNeeded: int() ?? 0) }
+        case 4:
+            if Self.keyIs(b, k, n, "Name") { name = text() } else if Self.keyIs(b, k, n, "Tgid") { tgid = Int32(truncatingIfNeeded: int() ?? 0) } else if Self.keyIs(b, k, n, "PPid") { ppid = Int32(truncatingIfNeeded: int() ?? 0) }
+        case 5:
+            guard b[k] == UInt8(ascii: "V") || b[k] == UInt8(ascii: "S") else { return }
+            if Self.keyIs(b, k, n, "State") { state = text() }
+            else if Self.keyIs(b, k, n, "VmLck") { vmLck = int() }
+            else if Self.keyIs(b, k, n, "VmRSS") { vmRSS = int() }
+            else if Self.keyIs(b, k, n, "VmHWM") { vmHWM = int() }
+            else if Self.keyIs(b, k, n, "VmPin") { vmPin = int() }
+            else if Self.keyIs(b, k, n, "VmStk") { vmStk = int() }
+            else if Self.keyIs(b, k, n, "VmExe") { vmExe = int() }
+            else if Self.keyIs(b, k, n, "VmLib") { vmLib = int() }
+            else if Self.keyIs(b, k, n, "VmPTE") { vmPTE = int() }
+        case 6:
+            if Self.keyIs(b, k, n, "VmPeak") { vmPeak = int() }
+            else if Self.keyIs(b, k, n, "VmSize") { vmSize = int() }
+            else if Self.keyIs(b, k, n, "VmData") { vmData = int() }
+            else if Self.keyIs(b, k, n, "VmSwap") { vmSwap = int() }
+            else if Self.keyIs(b, k, n, "Groups") { groups = ids() }
+        case 7:
+            if Self.keyIs(b, k, n, "RssAnon") { rssAnon = int() }
+            else if Self.keyIs(b, k, n, "RssFile") { rssFile = int() }
+            else if Self.keyIs(b, k, n, "Threads") { threads = int() ?? 0 }
+        case 8:
+            if Self.keyIs(b, k, n, "RssShmem") { rssShmem = int() }
+        case 23:
+            if Self.keyIs(b, k, n, "voluntary_ctxt_switches") { voluntaryCtxtSwitches = int() ?? 0 }
+        case 26:
+            if Self.keyIs(b, k, n, "nonvoluntary_ctxt_switches") { nonvoluntaryCtxtSwitches = int() ?? 0 }
+        default:
+            break
+        }
     }
 }

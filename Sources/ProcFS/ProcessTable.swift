@@ -1,3 +1,6 @@
+import Glibc
+import Dispatch
+
 /// What to read for each process beyond /proc/PID/stat.
 public struct ProcessFields: OptionSet, Sendable {
     public let rawValue: UInt32
@@ -68,32 +71,137 @@ public struct ProcessIO: Sendable, Equatable {
     }
 }
 
+/// Reads the files of one /proc/PID directory through a directory descriptor
+/// (one path lookup per process, not per file) into a reused buffer.
+final class ProcDirReader {
+    var buffer: [UInt8] = []
+    var dirfd: Int32 = -1
+    var path = ""
+
+    init() { buffer.reserveCapacity(16384) }
+
+    func open(_ path: String) throws(ProcError) {
+        close()
+        self.path = path
+        dirfd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirfd < 0 { throw .io(path: path, errno: errno) }
+    }
+
+    func close() {
+        if dirfd >= 0 { Glibc.close(dirfd) }
+        dirfd = -1
+    }
+
+    deinit { close() }
+
+    /// The file's bytes in the shared buffer (valid until the next read).
+    func read(_ name: String) throws(ProcError) -> [UInt8] {
+        let fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw .io(path: path + "/" + name, errno: errno) }
+        defer { Glibc.close(fd) }
+        buffer.removeAll(keepingCapacity: true)
+        var failure: Int32 = 0
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16384) { chunk in
+            while true {
+                let n = Glibc.read(fd, chunk.baseAddress!, chunk.count)
+                if n < 0 { if errno == EINTR { continue }; failure = errno; return }
+                if n == 0 { return }
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[0..<n]))
+                // procfs fills the whole buffer while it has data, so a short
+                // read is the end: skip the extra read() that would return 0.
+                if n < chunk.count { return }
+            }
+        }
+        if failure != 0 { throw .io(path: path + "/" + name, errno: failure) }
+        return buffer
+    }
+
+    func ownerUID() throws(ProcError) -> UInt32 {
+        var st = Glibc.stat()
+        if fstat(dirfd, &st) != 0 { throw .io(path: path, errno: errno) }
+        return st.st_uid
+    }
+}
+
 extension ProcFS {
     /// Reads one process (or thread). Throws if it does not exist; optional
     /// extras that cannot be read (permission) are left nil.
     public func record(pid: Int32, tid: Int32? = nil, fields: ProcessFields) throws(ProcError) -> ProcessRecord {
-        let dir = Self.dir(pid, tid: tid)
-        let bytes = try read(dir + "/stat")
-        guard let st = ProcessStat.parse(bytes) else { throw .malformed(path: root + "/" + dir + "/stat", what: "stat") }
+        try record(pid: pid, tid: tid, fields: fields, reader: ProcDirReader())
+    }
+
+    func record(pid: Int32, tid: Int32?, fields: ProcessFields, reader: ProcDirReader) throws(ProcError) -> ProcessRecord {
+        try reader.open(root + "/" + Self.dir(pid, tid: tid))
+        defer { reader.close() }
+        guard let st = ProcessStat.parse(try reader.read("stat")) else { throw .malformed(path: reader.path + "/stat", what: "stat") }
         var r = ProcessRecord(pid: pid, tid: tid ?? pid, stat: st)
         if fields.contains(.status) {
-            let s = try status(pid: pid, tid: tid)
+            let s = ProcessStatus.parse(try reader.read("status"), keepLines: false)
             r.status = s
             if s.uids.count > 1 { r.euid = s.uids[1] }
         } else if fields.contains(.owner) {
-            r.euid = try ownerUID(dir)
+            r.euid = try reader.ownerUID()
         }
         if fields.contains(.cmdline) {
-            // Threads share the process's argv.
-            r.cmdline = (try? cmdline(pid: pid)) ?? []
+            // Threads share the process's argv (their own cmdline file is the same).
+            r.cmdline = (try? reader.read("cmdline")).map(splitNul) ?? []
         }
         if fields.contains(.wchan) {
-            r.wchan = Self.wchanName(try? read(dir + "/wchan"))
+            r.wchan = Self.wchanName(try? reader.read("wchan"))
         }
         if fields.contains(.io) {
-            r.io = (try? read(dir + "/io")).flatMap(ProcessIO.parse)
+            r.io = (try? reader.read("io")).flatMap(ProcessIO.parse)
         }
         return r
+    }
+
+    /// Every process, or every thread when `threads` is true. Processes that
+    /// vanish between the directory listing and the read are skipped silently.
+    public func processes(fields: ProcessFields, threads: Bool = false) throws(ProcError) -> [ProcessRecord] {
+        let pids = try processIDs()
+        // Reading /proc is syscall-bound: spread large tables over the CPUs,
+        // each worker with its own reader, results kept in pid order.
+        let workers = pids.count >= 512 ? min(4, max(1, SystemConstants.onlineCPUs)) : 1
+        if workers == 1 { return read(pids[...], fields: fields, threads: threads) }
+        let chunk = (pids.count + workers - 1) / workers
+        let results = UnsafeMutableBufferPointer<[ProcessRecord]>.allocate(capacity: workers)
+        results.initialize(repeating: [])
+        defer { results.deinitialize(); results.deallocate() }
+        nonisolated(unsafe) let slots = results
+        let me = self
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let lo = w * chunk, hi = min(pids.count, lo + chunk)
+            if lo < hi { slots[w] = me.read(pids[lo..<hi], fields: fields, threads: threads) }
+        }
+        return results.flatMap { $0 }
+    }
+
+    func read(_ pids: ArraySlice<Int32>, fields: ProcessFields, threads: Bool) -> [ProcessRecord] {
+        var out: [ProcessRecord] = []
+        out.reserveCapacity(pids.count)
+        let reader = ProcDirReader()
+        for pid in pids {
+            if threads {
+                guard let tids = try? threadIDs(pid) else { continue }
+                for tid in tids {
+                    // The leader's row carries the whole process's numbers, as procps shows it.
+                    if var r = try? record(pid: pid, tid: tid == pid ? nil : tid, fields: fields, reader: reader) {
+                        r.tid = tid
+                        out.append(r)
+                    }
+                }
+            } else if let r = try? record(pid: pid, tid: nil, fields: fields, reader: reader) {
+                out.append(r)
+            }
+        }
+        return out
+    }
+
+    /// The threads of one process.
+    public func threads(of pid: Int32, fields: ProcessFields) -> [ProcessRecord] {
+        guard let tids = try? threadIDs(pid) else { return [] }
+        let reader = ProcDirReader()
+        return tids.compactMap { try? record(pid: pid, tid: $0, fields: fields, reader: reader) }
     }
 
     /// procps' rendering of /proc/PID/wchan: "-" when not waiting, "?" when unreadable,
@@ -105,34 +213,5 @@ extension ProcFS {
         if s.first == "." { s = s.dropFirst() }
         while s.first == "_" { s = s.dropFirst() }
         return String(s)
-    }
-
-    /// Every process, or every thread when `threads` is true. Processes that
-    /// vanish between the directory listing and the read are skipped silently.
-    public func processes(fields: ProcessFields, threads: Bool = false) throws(ProcError) -> [ProcessRecord] {
-        var out: [ProcessRecord] = []
-        let pids = try processIDs()
-        out.reserveCapacity(pids.count)
-        for pid in pids {
-            if threads {
-                guard let tids = try? threadIDs(pid) else { continue }
-                for tid in tids {
-                    // The leader's row carries the whole process's numbers, as procps shows it.
-                    if var r = try? record(pid: pid, tid: tid == pid ? nil : tid, fields: fields) {
-                        r.tid = tid
-                        out.append(r)
-                    }
-                }
-            } else if let r = try? record(pid: pid, fields: fields) {
-                out.append(r)
-            }
-        }
-        return out
-    }
-
-    /// The threads of one process.
-    public func threads(of pid: Int32, fields: ProcessFields) -> [ProcessRecord] {
-        guard let tids = try? threadIDs(pid) else { return [] }
-        return tids.compactMap { try? record(pid: pid, tid: $0, fields: fields) }
     }
 }
