@@ -1,0 +1,130 @@
+import Testing
+import Foundation
+import TestSupport
+
+/// sonde ps against procps ps on the same processes.
+@Suite(.serialized) struct PSTests {
+    /// Known children: niced, SCHED_BATCH, SCHED_IDLE, multi-threaded.
+    final class Children {
+        let sleepers: [Child]
+        let threaded: Child
+        var pids: [Int32] { sleepers.map(\.pid) + [threaded.pid] }
+
+        init() throws {
+            sleepers = [
+                try Child("sleep", ["1000"]),
+                try Child("nice", ["-n", "7", "sleep", "1001"]),
+                try Child("chrt", ["-b", "0", "sleep", "1002"]),
+                try Child("chrt", ["-i", "0", "sleep", "1003"]),
+            ]
+            threaded = try Child(compileFixture("ps_threads"), ["3"])
+            // Let the children exec and settle (nice/chrt exec into sleep, threads start).
+            let deadline = Date().addingTimeInterval(5)
+            while Date() < deadline {
+                let r = try run("ps", ["-o", "comm=,nlwp=", "-p", pids.map(String.init).joined(separator: ",")])
+                let lines = r.lines
+                if lines.count == 5 && lines.filter({ $0.contains("sleep") }).count == 4 && lines.contains(where: { $0.hasSuffix(" 4") }) { break }
+                usleep(50_000)
+            }
+        }
+
+        deinit { sleepers.forEach { $0.stop() }; threaded.stop() }
+    }
+
+    static func compare(_ args: [String], file: String = #filePath, line: Int = #line) throws {
+        let ours = try sonde(["ps"] + args)
+        let theirs = try run("ps", args)
+        #expect(ours.stdout == theirs.stdout, "ps \(args.joined(separator: " "))")
+        #expect(ours.status == theirs.status, "exit status for ps \(args.joined(separator: " "))")
+    }
+
+    @Test func identifyingColumnsOfKnownChildren() throws {
+        let c = try Children()
+        let list = c.pids.map(String.init).joined(separator: ",")
+        try Self.compare(["-o", "pid,ppid,uid,comm,nlwp,cls,ni", "-p", list])
+        // And the values are what the test set up, independently of procps.
+        let rows = try sonde(["ps", "-o", "pid=,ni=,cls=,nlwp=", "-p", list]).lines.map(fields)
+        #expect(rows.count == 5)
+        let byPID = Dictionary(uniqueKeysWithValues: rows.map { ($0[0], $0) })
+        #expect(byPID[String(c.sleepers[1].pid)]?[1] == "7")
+        #expect(byPID[String(c.sleepers[2].pid)]?[2] == "B")
+        #expect(byPID[String(c.sleepers[3].pid)]?[2] == "IDL")
+        #expect(byPID[String(c.threaded.pid)]?[3] == "4")
+    }
+
+    @Test(arguments: [["-f"], ["-F"], ["-l"], ["-ly"], ["-fl"], ["-j"], ["-jf"], ["-c"], ["-fc"], ["-L"], ["-Lf"], ["-T"],
+                      ["u"], ["j"], ["l"], ["v"], ["s"], [], ["-o", "pid,user:20,comm:3,args"], ["-O", "rss"], ["o", "pid,stat,wchan:25"],
+                      ["-o", "pid=X,ppid=PARENT,tid", "-L"], ["--sort=-ni,pid", "-o", "pid,ni,cls"], ["--no-headers", "-o", "pid,nlwp"],
+                      ["-o", "pid,%cpu,%mem,vsz,rss,sz,etimes,lstart,start,bsdstart,stime,time,bsdtime,rtprio,pri,opri,priority,psr,f,tpgid,pgid,sid"]])
+    func formatsOfKnownChildren(_ args: [String]) throws {
+        let c = try Children()
+        try Self.compare(args + ["-p", c.pids.map(String.init).joined(separator: ",")])
+    }
+
+    @Test func forestOfAKnownTree() throws {
+        let parent = try Child("setsid", ["bash", "-c", "sleep 1010 & sleep 1011 & (sleep 1012 & wait) & wait"])
+        defer { parent.stop(); _ = try? run("pkill", ["-f", "sleep 101[012]"]) }
+        usleep(300_000)
+        let sid = String(parent.pid)
+        try Self.compare(["-o", "pid,ppid,args", "--forest", "-s", sid])
+        try Self.compare(["fj", "-s", sid])
+        try Self.compare(["-H", "-o", "pid,comm", "-s", sid])
+        let tree = try sonde(["ps", "-o", "args", "--forest", "--no-headers", "-s", sid]).lines
+        #expect(tree.filter { $0.contains("\\_ sleep") }.count == 3)
+    }
+
+    /// The whole table: rows of processes that exist through both runs must agree.
+    @Test(arguments: [["aux"], ["-ef"], ["-eo", "pid,ppid,uid,comm,nlwp,cls,ni,stat,tty"], ["axjf"], ["-eLf"]])
+    func wholeTableAgreesOnStableProcesses(_ args: [String]) throws {
+        let ours = try sonde(["ps"] + args).lines
+        let theirs = try run("ps", args).lines
+        #expect(ours.first == theirs.first, "header")
+        let volatile = ["ps ", "sonde", "swift", "PackageTests", "kworker", "rcu_", " R ", "xctest"]
+        let a = Set(ours.dropFirst().filter { l in !volatile.contains { l.contains($0) } })
+        let b = Set(theirs.dropFirst().filter { l in !volatile.contains { l.contains($0) } })
+        let common = a.intersection(b)
+        // Short-lived processes of other tests may differ; nearly every row must be identical.
+        #expect(Double(common.count) >= 0.9 * Double(max(a.count, b.count)), "only \(common.count) of \(b.count) rows agree: \(b.subtracting(a).prefix(5))")
+    }
+
+    @Test func missingPIDPrintsHeaderAndFails() throws {
+        try Self.compare(["-p", "999999"])
+        let r = try sonde(["ps", "-p", "999999"])
+        #expect(r.status == 1)
+        #expect(r.lines.count == 1 && r.lines[0].hasSuffix("CMD"))
+    }
+
+    /// procps exits 1 on usage errors; sonde exits 2 (sonde's convention for usage) with the same message.
+    @Test(arguments: [(["-o", "xyz"], "unknown user-defined format specifier \"xyz\""), (["--bogus"], "unknown gnu long option"),
+                      (["-p", "abc"], "process ID list syntax error"), (["-u", "nosuchuser"], "user name does not exist"),
+                      (["--sort=-xyz"], "unknown sort specifier")])
+    func usageErrors(_ args: [String], _ message: String) throws {
+        let r = try sonde(["ps"] + args)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains(message))
+        #expect(r.stderr.split(separator: "\n").count == 1, "one line: \(r.stderr)")
+        let p = try run("ps", args)
+        #expect(p.status != 0 && p.stderr.contains(message))
+    }
+
+    @Test func jsonCarriesTypedValues() throws {
+        let c = try Children()
+        let list = c.pids.map(String.init).joined(separator: ",")
+        let r = try sonde(["ps", "--json", "-o", "pid,ni,comm,nlwp", "-p", list])
+        #expect(r.status == 0)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 5)
+        #expect(Set(rows.compactMap { ($0["pid"] as? NSNumber)?.int32Value }) == Set(c.pids))
+        #expect(rows.contains { ($0["ni"] as? NSNumber)?.intValue == 7 })
+        #expect(rows.contains { ($0["nlwp"] as? NSNumber)?.intValue == 4 })
+    }
+
+    /// Multi-call: a symlink named ps behaves as sonde ps.
+    @Test func symlinkNamedPS() throws {
+        let dir = try tempDir("links")
+        let r = try sonde(["install-links", dir.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let viaLink = try run(dir.appendingPathComponent("ps").path, ["-o", "pid,comm", "-p", "1"])
+        #expect(viaLink.stdout == (try run("ps", ["-o", "pid,comm", "-p", "1"])).stdout)
+    }
+}
