@@ -1,0 +1,7 @@
+import Testing
+import Foundation
+import TestSupport
+
+@Suite struct FreeIntegrationTests {
+    @Test func placeholder() {}
+}
