@@ -87,6 +87,9 @@ struct IOStat: ParsableCommand {
         let cpuCount = sysstatCPUCount(stat: stat, sysRoot: sysRoot)
         var topology = BlockTopology.read(sysRoot: sysRoot)
         let start = LocalClock.now()
+        func stamp(_ t: Int) -> String { LocalClock.format(t, SysstatTime.iso ? "%FT%T%z" : "%x %X") }
+        // Read everything once before printing anything, so a bad /proc fails cleanly.
+        var pending: IOStatReport.Sample? = try IOStatReport.Sample.read(proc, time: stamp(start))
         let host = SysstatHost.current()
         let date = SysstatTime.date(start)
         if json {
@@ -94,12 +97,11 @@ struct IOStat: ParsableCommand {
         } else {
             writeOut(host.headerLine(date: date, cpus: cpuCount) + "\n")
         }
-        func stamp(_ t: Int) -> String { LocalClock.format(t, SysstatTime.iso ? "%FT%T%z" : "%x %X") }
         var prev = IOStatReport.Sample.zero(time: "")
         var skip = skipFirst && interval > 0
         repeat {
-            let now = LocalClock.now()
-            let curr = try IOStatReport.Sample.read(proc, time: stamp(now))
+            let curr = try pending ?? IOStatReport.Sample.read(proc, time: stamp(LocalClock.now()))
+            pending = nil
             if topology.disks.isEmpty { topology = BlockTopology.guess(from: curr.disks.map(\.name)) }
             if !skip {
                 let c = o.cpu ? IOStatReport.cpu(prev: prev.cpu, curr: curr.cpu) : nil

@@ -70,6 +70,8 @@ struct MPStat: ParsableCommand {
         if o.cpu && o.irqSum { o.alwaysHeader = true }
 
         let start = LocalClock.now()
+        // Read everything once before printing anything, so a bad /proc fails cleanly.
+        let firstSample = try MPStatReport.Sample.read(proc, time: SysstatTime.time(start), interrupts: o.irqSum)
         let host = SysstatHost.current()
         let date = SysstatTime.date(start)
         if json {
@@ -84,14 +86,12 @@ struct MPStat: ParsableCommand {
         }
         guard let interval else {
             let t = SysstatTime.time(start)
-            let curr = try MPStatReport.Sample.read(proc, time: t, interrupts: o.irqSum)
-            emit(.zero(time: t), curr, sinceBoot: true, header: true, prevLabel: t, currLabel: t)
+            emit(.zero(time: t), firstSample, sinceBoot: true, header: true, prevLabel: t, currLabel: t)
             return
         }
         signal(SIGINT) { _ in mpstatInterrupted = 1 }
         let rows: Int = { if let s = Terminal.size(), s.rows > 2 { return s.rows - 2 }; return 3600 * 24 }()
         var lines = rows
-        let firstSample = try MPStatReport.Sample.read(proc, time: SysstatTime.time(start), interrupts: o.irqSum)
         var prev = firstSample
         var last = firstSample
         var remaining = count

@@ -139,8 +139,8 @@ struct VMStat: ParsableCommand {
             writeOut(json ? VMStatReport.json(r, o, time: t).serialized() + "\n" : VMStatReport.line(r, o, time: t))
         }
         let zone = LocalClock.format(LocalClock.now(), "%Z")
-        if !json { writeOut(VMStatReport.header(o, zone: zone)) }
         var prev = try VMStatReport.Sample.read(proc)
+        if !json { writeOut(VMStatReport.header(o, zone: zone)) }
         if !noFirst { emit(VMStatReport.sinceBoot(prev, o, hz: hz, pageKiB: pageKiB)) } else { updates += 1 }
         var debt: Int64 = 0
         var i: Int64 = 1
