@@ -85,7 +85,7 @@ public enum IOStatReport {
         public var fs = 0.0, fAwait = 0.0, aquSz = 0.0, util = 0.0
     }
 
-    /// Names of the devices to consider, in /proc/diskstats order.
+    /// Names of the devices to consider: /proc/diskstats order with -p ALL, else sorted by name like sysstat.
     public static func candidates(_ s: Sample, _ o: Options, topology: BlockTopology) -> [String] {
         var out: [String] = []
         var seen = Set<String>()
@@ -101,7 +101,8 @@ public enum IOStatReport {
             if let p = topology.parent[n], disksWithParts.contains(p) { add(n); continue }
             if isDisk && (o.allDevices || !o.unfiltered) { add(n) }
         }
-        return out
+        // sysstat keeps its device list sorted by name (strcmp), except with -p ALL (file order).
+        return out.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     }
 
     /// Computes the device lines between two samples; itv is in hundredths of a second.

@@ -99,7 +99,8 @@ struct MPStat: ParsableCommand {
         while remaining != 0 {
             var left = interval
             while left > 0 && mpstatInterrupted == 0 { left = sleep(left) }
-            if mpstatInterrupted != 0 && shown == 0 { return }
+            // Interrupted: nothing shown yet means exit at once, else straight to the averages (as sysstat).
+            if mpstatInterrupted != 0 { if shown == 0 { return } else { break } }
             let curr = try MPStatReport.Sample.read(proc, time: SysstatTime.time(LocalClock.now()), interrupts: o.irqSum)
             var header = true
             if !o.alwaysHeader {
@@ -112,7 +113,6 @@ struct MPStat: ParsableCommand {
             prev = curr
             last = curr
             if remaining > 0 { remaining -= 1 }
-            if mpstatInterrupted != 0 { break }
         }
         emit(firstSample, last, sinceBoot: false, header: o.alwaysHeader, prevLabel: "Average:", currLabel: "Average:")
     }
