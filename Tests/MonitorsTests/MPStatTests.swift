@@ -96,3 +96,41 @@ func mpSample(_ stat: String, uptime: UInt64, irq: [Int: UInt64] = [:], time: St
         #expect(MPStatReport.Options.parseCPUList("", cpuCount: 2) == nil)
     }
 }
+
+@Suite struct MonitorGarbageTests {
+    /// Deterministic garbage shaped like /proc/stat and /proc/diskstats lines with extreme numbers.
+    func garbage(_ seed: UInt64, lines: Int) -> String {
+        var s = seed
+        func next() -> UInt64 { s = s &* 6364136223846793005 &+ 1442695040888963407; return s }
+        let words = ["cpu", "cpu0", "cpu1", "cpu7", "intr", "ctxt", "18446744073709551615", "99999999999999999999999", "0", "-5", "x", "8", "sda", "sda1", ":"]
+        var out = ""
+        for _ in 0..<lines {
+            let n = Int(next() % 20)
+            out += (0..<n).map { _ in words[Int(next() % UInt64(words.count))] }.joined(separator: " ") + "\n"
+        }
+        return out
+    }
+
+    @Test func enginesNeverTrapOnGarbageSamples() {
+        for seed in 0..<300 as Range<UInt64> {
+            let a = garbage(seed, lines: 8), b = garbage(seed &+ 1000, lines: 8)
+            let pa = mpSample(a, uptime: seed * 7), pb = mpSample(b, uptime: seed)
+            var o = MPStatReport.Options(); o.selected = [0, 1, 2, 3]; o.irqSum = true
+            let r = MPStatReport.compute(prev: pa, curr: pb, cpuCount: Int(seed % 4) + 1, sinceBoot: seed % 2 == 0, o)
+            _ = MPStatReport.render(r, o, header: true, prevLabel: "a", currLabel: "b")
+            for l in r.cpu { #expect(l.values.allSatisfy { $0.isFinite && $0 >= 0 }) }
+            let ia = ioSample(cpu: a, uptime: seed, disks: a), ib = ioSample(cpu: b, uptime: seed * 3, disks: b + a)
+            var io = IOStatReport.Options(); io.extended = seed % 2 == 0; io.partitions = seed % 3 == 0 ? .all : .none
+            let topo = BlockTopology.guess(from: ib.disks.map(\.name))
+            let lines = IOStatReport.devices(prev: ia, curr: ib, io, topology: topo)
+            _ = IOStatReport.render(cpu: IOStatReport.cpu(prev: ia.cpu, curr: ib.cpu), devices: lines, io, timestamp: nil)
+            _ = IOStatReport.json(cpu: nil, devices: lines, io, timestamp: nil).serialized()
+            let va = VMStatReport.Sample(stat: pa.stat, mem: MemInfo.parse(Array(a.utf8)), vm: VMStatCounters.parse(Array(b.utf8)))
+            let vb = VMStatReport.Sample(stat: pb.stat, mem: MemInfo.parse(Array(b.utf8)), vm: VMStatCounters.parse(Array(a.utf8)))
+            var debt: Int64 = Int64(seed) - 150
+            _ = VMStatReport.line(VMStatReport.between(va, vb, delay: seed % 5, debt: &debt, .init(), pageKiB: 4), .init(), time: nil)
+            _ = VMStatReport.sinceBoot(vb, .init(), hz: 100, pageKiB: 4)
+            _ = VMStatReport.table(VMStatReport.summary(vb, .init()))
+        }
+    }
+}

@@ -91,3 +91,31 @@ import TestSupport
         #expect(ds.map(\.name) == lines.map { fields(String($0))[2] })
     }
 }
+
+/// A small deterministic generator for garbage inputs.
+struct GarbageBytes {
+    var state: UInt64
+    mutating func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+    /// Bytes biased towards what procfs text is made of: digits, blanks, newlines, colons, letters, and some binary.
+    mutating func bytes(_ n: Int) -> [UInt8] {
+        let alphabet = Array("0123456789 \n\t:-abcdCPU".utf8)
+        return (0..<n).map { _ in
+            let r = next()
+            return r % 10 == 0 ? UInt8(truncatingIfNeeded: r >> 8) : alphabet[Int(r % UInt64(alphabet.count))]
+        }
+    }
+}
+
+@Suite struct DiskStatsGarbageTests {
+    @Test func parsersNeverTrapOnGarbage() {
+        var g = GarbageBytes(state: 42)
+        for n in 0..<3000 {
+            let b = g.bytes(n % 300)
+            let ds = DiskStats.parse(b)
+            #expect(ds.allSatisfy { $0.fieldCount == 4 || $0.fieldCount >= 11 })
+            _ = DiskStats.parseSysfsStat(b, name: "x")
+            _ = InterruptTotals.parse(b)
+            _ = BlockTopology.guess(from: ds.map(\.name))
+        }
+    }
+}
