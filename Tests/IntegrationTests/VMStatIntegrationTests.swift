@@ -3,7 +3,7 @@ import Foundation
 import TestSupport
 
 @Suite(.serialized) struct VMStatIntegrationTests {
-    @Test(arguments: [[], ["-a"], ["-w"], ["-a", "-w"], ["-n"], ["-S", "M"], ["-S", "k"], ["-t"], ["-w", "-t"], ["-y", "1", "1"]])
+    @Test(arguments: [[], ["-a"], ["-w"], ["-a", "-w"], ["-n"], ["-S", "M"], ["-SM"], ["-S", "k"], ["-t"], ["-w", "-t"], ["-y", "1", "1"]])
     func headerMatchesProcps(_ flags: [String]) throws {
         let a = try run("vmstat", flags), b = try sonde(["vmstat"] + flags)
         #expect(a.status == 0 && b.status == 0, "\(b.stderr)")

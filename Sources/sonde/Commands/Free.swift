@@ -35,8 +35,8 @@ struct Free: ParsableCommand {
     @Flag(name: [.customShort("l"), .customLong("lohi")], help: "Show detailed low and high memory statistics.") var lohi = false
     @Flag(name: [.customShort("t"), .customLong("total")], help: "Show total for RAM + swap.") var total = false
     @Flag(name: [.customShort("v"), .customLong("committed")], help: "Show committed memory and commit limit.") var committed = false
-    @Option(name: [.customShort("s"), .customLong("seconds")], help: ArgumentHelp("Repeat printing every N seconds.", valueName: "N")) var seconds: String?
-    @Option(name: [.customShort("c"), .customLong("count")], help: ArgumentHelp("Repeat printing N times, then exit.", valueName: "N")) var count: String?
+    @Option(name: [.customShort("s", allowingJoined: true), .customLong("seconds")], help: ArgumentHelp("Repeat printing every N seconds.", valueName: "N")) var seconds: String?
+    @Option(name: [.customShort("c", allowingJoined: true), .customLong("count")], help: ArgumentHelp("Repeat printing N times, then exit.", valueName: "N")) var count: String?
     @Flag(name: [.customShort("w"), .customLong("wide")], help: "Wide output (buffers and cache separate).") var wide = false
     @Flag(name: .customLong("json"), help: "JSON output (see above).") var json = false
     @Flag(name: [.customShort("V"), .customLong("version")], help: "Output version information and exit.") var version = false

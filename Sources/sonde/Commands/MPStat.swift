@@ -20,9 +20,9 @@ struct MPStat: ParsableCommand {
         """
     )
 
-    @Option(name: .customShort("P"), help: ArgumentHelp("Processors to report: a list like 0,1 or 0-3, 'all' or ALL.", valueName: "cpu_list")) var cpuList: String?
+    @Option(name: .customShort("P", allowingJoined: true), help: ArgumentHelp("Processors to report: a list like 0,1 or 0-3, 'all' or ALL.", valueName: "cpu_list")) var cpuList: String?
     @Flag(name: .customShort("u"), help: "Report CPU utilization.") var utilization = false
-    @Option(name: .customShort("I"), help: ArgumentHelp("Interrupt statistics; only SUM (total per second) is supported.", valueName: "SUM")) var interrupts: String?
+    @Option(name: .customShort("I", allowingJoined: true), help: ArgumentHelp("Interrupt statistics; only SUM (total per second) is supported.", valueName: "SUM")) var interrupts: String?
     @Flag(name: .customLong("json"), help: "JSON output (see above).") var json = false
     @Flag(name: .customShort("V"), help: "Print version number.") var version = false
     @Option(name: .customLong("proc"), help: .hidden) var procRoot = "/proc"

@@ -25,8 +25,8 @@ struct VMStat: ParsableCommand {
     @Flag(name: [.customShort("s"), .customLong("stats")], help: "Event counter statistics.") var stats = false
     @Flag(name: [.customShort("d"), .customLong("disk")], help: "Disk statistics.") var disk = false
     @Flag(name: [.customShort("D"), .customLong("disk-sum")], help: "Summarize disk statistics.") var diskSum = false
-    @Option(name: [.customShort("p"), .customLong("partition")], help: ArgumentHelp("Partition specific statistics.", valueName: "dev")) var partition: String?
-    @Option(name: [.customShort("S"), .customLong("unit")], help: ArgumentHelp("Define display unit: k, K, m, M (b, B bytes).", valueName: "char")) var unit: String?
+    @Option(name: [.customShort("p", allowingJoined: true), .customLong("partition")], help: ArgumentHelp("Partition specific statistics.", valueName: "dev")) var partition: String?
+    @Option(name: [.customShort("S", allowingJoined: true), .customLong("unit")], help: ArgumentHelp("Define display unit: k, K, m, M (b, B bytes).", valueName: "char")) var unit: String?
     @Flag(name: [.customShort("w"), .customLong("wide")], help: "Wide output.") var wide = false
     @Flag(name: [.customShort("t"), .customLong("timestamp")], help: "Show timestamp.") var timestamp = false
     @Flag(name: [.customShort("y"), .customLong("no-first")], help: "Skips first line of output.") var noFirst = false
