@@ -78,7 +78,7 @@ public struct ProcSnapshot: Sendable {
     static func reason(_ e: ProcError) -> String {
         if case let .io(_, n) = e {
             if n == EACCES || n == EPERM { return "permission denied (needs root or ptrace access to the process)" }
-            if n == ENOENT { return "not available on this kernel" }
+            if n == ENOENT { return "not present (old kernel or exited process)" }
             if n == ESRCH { return "process exited while being read" }
         }
         return e.description
