@@ -111,6 +111,9 @@ public struct ProcessStatus: Sendable {
     public var rssAnon: Int64?, rssFile: Int64?, rssShmem: Int64?
     public var vmData: Int64?, vmStk: Int64?, vmExe: Int64?, vmLib: Int64?, vmPTE: Int64?, vmSwap: Int64?
     public var threads: Int64 = 0
+    /// Signal masks (hex in status): shared pending, thread pending, blocked, ignored, caught.
+    /// stat's decimal copies are truncated to 31 bits, so these are the ones to show.
+    public var shdPnd: UInt64 = 0, sigPnd: UInt64 = 0, sigBlk: UInt64 = 0, sigIgn: UInt64 = 0, sigCgt: UInt64 = 0
     public var voluntaryCtxtSwitches: Int64 = 0
     public var nonvoluntaryCtxtSwitches: Int64 = 0
     public var lines: [(key: String, value: String)] = []
@@ -153,6 +156,11 @@ public struct ProcessStatus: Sendable {
             while let x = c.uint() { out.append(UInt32(truncatingIfNeeded: x)) }
             return out
         }
+        func hex() -> UInt64 {
+            var c = ByteCursor(b, from: v, to: end)
+            c.skipWhitespace()
+            return c.hex() ?? 0
+        }
         func text() -> String {
             var a = v
             while a < end, b[a] == 0x09 || b[a] == 0x20 { a += 1 }
@@ -180,6 +188,11 @@ public struct ProcessStatus: Sendable {
             else if Self.keyIs(b, k, n, "VmData") { vmData = int() }
             else if Self.keyIs(b, k, n, "VmSwap") { vmSwap = int() }
             else if Self.keyIs(b, k, n, "Groups") { groups = ids() }
+            else if Self.keyIs(b, k, n, "ShdPnd") { shdPnd = hex() }
+            else if Self.keyIs(b, k, n, "SigPnd") { sigPnd = hex() }
+            else if Self.keyIs(b, k, n, "SigBlk") { sigBlk = hex() }
+            else if Self.keyIs(b, k, n, "SigIgn") { sigIgn = hex() }
+            else if Self.keyIs(b, k, n, "SigCgt") { sigCgt = hex() }
         case 7:
             if Self.keyIs(b, k, n, "RssAnon") { rssAnon = int() }
             else if Self.keyIs(b, k, n, "RssFile") { rssFile = int() }

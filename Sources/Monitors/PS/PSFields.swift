@@ -283,10 +283,10 @@ public enum PSFields {
         PSField("comm", "COMMAND", 15, .unlimited, value: { r, _, m in .text(m.unixF ? psArgs(r) : psComm(r)) }),
         PSField("args", "COMMAND", 27, .unlimited, needs: .cmdline, value: { r, _, m in .text(m.bsdC ? psComm(r) : psArgs(r)) }),
         PSField("fname", "COMMAND", 8, .left, value: { r, _, _ in .text(String(r.stat.comm.prefix(8))) }),
-        PSField("pending", "PENDING", 9, .signal, value: { r, _, _ in .text(psSignalMask(r.stat.signal, wide: true)) }),
-        PSField("blocked", "BLOCKED", 9, .signal, value: { r, _, _ in .text(psSignalMask(r.stat.blocked, wide: true)) }),
-        PSField("ignored", "IGNORED", 9, .signal, value: { r, _, _ in .text(psSignalMask(r.stat.sigignore, wide: true)) }),
-        PSField("caught", "CAUGHT", 9, .signal, value: { r, _, _ in .text(psSignalMask(r.stat.sigcatch, wide: true)) }),
+        PSField("pending", "PENDING", 9, .signal, needs: .status, value: { r, _, _ in .text(psSignalMask(r.status?.shdPnd ?? 0, wide: true)) }),
+        PSField("blocked", "BLOCKED", 9, .signal, needs: .status, value: { r, _, _ in .text(psSignalMask(r.status?.sigBlk ?? 0, wide: true)) }),
+        PSField("ignored", "IGNORED", 9, .signal, needs: .status, value: { r, _, _ in .text(psSignalMask(r.status?.sigIgn ?? 0, wide: true)) }),
+        PSField("caught", "CAUGHT", 9, .signal, needs: .status, value: { r, _, _ in .text(psSignalMask(r.status?.sigCgt ?? 0, wide: true)) }),
     ]
 
     /// Aliases: spec -> (base spec, header override, width override, justify override).
