@@ -95,11 +95,11 @@ public enum IOTopFormat {
         let v = abs(size)
         var expo = Int(log2(v / 2) / 10)  // truncates toward zero like Python's int()
         expo = min(max(expo, 0), units.count - 1)
-        return sign + Format.fixed(v / Double(1 << (10 * expo)), 2) + " " + units[expo]
+        return sign + TopFormat.fixed(v / Double(1 << (10 * expo)), 2) + " " + units[expo]
     }
 
     public static func size(_ bytes: Double, kilobytes: Bool) -> String {
-        kilobytes ? Format.fixed(bytes / 1024, 2) + " K" : humanSize(bytes)
+        kilobytes ? TopFormat.fixed(bytes / 1024, 2) + " K" : humanSize(bytes)
     }
 
     public static func bandwidth(_ bytes: UInt64, duration: Double, kilobytes: Bool) -> String {

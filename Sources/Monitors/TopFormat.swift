@@ -4,6 +4,15 @@ import Render
 
 /// procps top's text: summary lines, column header and task rows, as pure functions.
 public enum TopFormat {
+    /// printf("%.*f"): the C library's rounding, as procps and iotop print.
+    public static func fixed(_ v: Double, _ digits: Int) -> String {
+        guard v.isFinite else { return Format.fixed(v, digits) }
+        var buf = [CChar](repeating: 0, count: 64)
+        let n = withVaList([Int32(digits), v]) { vsnprintf(&buf, 64, "%.*f", $0) }
+        guard n > 0 && n < 64 else { return Format.fixed(v, digits) }
+        return String(decoding: buf[0..<Int(n)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     // MARK: cells (procps' make_num/make_str/scale_* equivalents)
 
     static func pad(_ s: String, _ width: Int, right: Bool) -> String {
@@ -28,7 +37,7 @@ public enum TopFormat {
         var num = Double(kib)
         for i in 0..<5 {
             if i >= target.rawValue {
-                let s = i == 0 ? Format.fixed(num, 0) : Format.fixed(num, 1) + String(suffixes[i])
+                let s = i == 0 ? fixed(num, 0) : fixed(num, 1) + String(suffixes[i])
                 if s.utf8.count <= width { return pad(s, width, right: true) }
             }
             num /= 1024
@@ -38,9 +47,9 @@ public enum TopFormat {
 
     /// A percentage with one decimal, or none when it does not fit.
     public static func scalePercent(_ v: Double, width: Int) -> String {
-        let one = Format.fixed(v, 1)
+        let one = fixed(v, 1)
         if one.utf8.count <= width { return pad(one, width, right: true) }
-        let zero = Format.fixed(v, 0)
+        let zero = fixed(v, 0)
         if zero.utf8.count <= width { return pad(zero, width, right: true) }
         return pad("?", width, right: true)
     }
@@ -90,7 +99,7 @@ public enum TopFormat {
             out += "\(minutes) min, "
         }
         out += pad(String(s.users), 2, right: true) + " " + (s.users > 1 ? "users" : "user") + ",  load average: "
-        out += Format.fixed(s.load.one, 2) + ", " + Format.fixed(s.load.five, 2) + ", " + Format.fixed(s.load.fifteen, 2)
+        out += fixed(s.load.one, 2) + ", " + fixed(s.load.five, 2) + ", " + fixed(s.load.fifteen, 2)
         return out
     }
 
@@ -103,7 +112,7 @@ public enum TopFormat {
         let names = ["us", "sy", "ni", "id", "wa", "hi", "si", "st"]
         var out = label
         for (i, name) in names.enumerated() {
-            out += pad(Format.fixed(i < p.count ? p[i] : 0, 1), 5, right: true) + " " + name + (i == names.count - 1 ? " " : ",")
+            out += pad(fixed(i < p.count ? p[i] : 0, 1), 5, right: true) + " " + name + (i == names.count - 1 ? " " : ",")
         }
         return out
     }
@@ -112,7 +121,7 @@ public enum TopFormat {
     static func memAmount(_ kib: Int64, _ scale: MemScale) -> String {
         var div = 1.0
         for _ in 0..<scale.rawValue { div *= 1024 }
-        var s = Format.fixed(Double(kib) / div, scale == .k ? 0 : 1) + " "
+        var s = fixed(Double(kib) / div, scale == .k ? 0 : 1) + " "
         if s.utf8.count > 9 { s = String(s.prefix(8)) + "+" }
         return pad(s, 9, right: true)
     }

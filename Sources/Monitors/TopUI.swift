@@ -43,7 +43,7 @@ public struct TopUIState: Sendable, Equatable {
         case .user: return "Which user (blank for all) " + input
         case .killPID(let d): return "PID to signal/kill [default pid = \(d)] " + input
         case .killSignal(let pid): return "Send pid \(pid) signal [15/sigterm] " + input
-        case .delay: return "Change delay from \(Format.fixed(delay, 1)) to " + input
+        case .delay: return "Change delay from \(TopFormat.fixed(delay, 1)) to " + input
         case nil: return message ?? ""
         }
     }
