@@ -286,7 +286,7 @@ public struct PMapReport {
                 ("device", .string(m.deviceText)),
                 ("inode", .int(Int64(clamping: m.inode))),
                 ("name", .string(m.name)),
-                ("mapping", .string(Self.mappingName(m, startStack: p.startStack, showPath: true).trimmingSpaces())),
+                ("mapping", .string(Self.mappingName(m, startStack: p.startStack, showPath: true).trimmingSpaces)),
             ]
             if !m.fields.isEmpty {
                 o += [("rss_kb", .int(Int64(clamping: m.rss))), ("pss_kb", .int(Int64(clamping: m.pss))),
@@ -307,14 +307,6 @@ public struct PMapReport {
     }
 }
 
-extension String {
-    func trimmingSpaces() -> String {
-        var s = Substring(self)
-        while s.first == " " { s.removeFirst() }
-        while s.last == " " { s.removeLast() }
-        return String(s)
-    }
-}
 
 /// Why pmap could not show a process.
 public enum PMapFailure: Error, Equatable {

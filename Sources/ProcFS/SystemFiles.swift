@@ -111,6 +111,11 @@ public struct Uptime: Sendable {
     public var seconds: Double
     public var idleSeconds: Double
 
+    public init(seconds: Double, idleSeconds: Double) {
+        self.seconds = seconds
+        self.idleSeconds = idleSeconds
+    }
+
     public static func parse(_ bytes: [UInt8]) -> Uptime? {
         let parts = String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" })
         guard parts.count >= 2, let a = Double(parts[0]), let b = Double(parts[1]), a.isFinite, b.isFinite else { return nil }
@@ -122,6 +127,11 @@ public struct Uptime: Sendable {
 public struct LoadAverage: Sendable {
     public var one: Double, five: Double, fifteen: Double
     public var runnable: Int, total: Int, lastPID: Int
+
+    public init(one: Double, five: Double, fifteen: Double, runnable: Int, total: Int, lastPID: Int) {
+        self.one = one; self.five = five; self.fifteen = fifteen
+        self.runnable = runnable; self.total = total; self.lastPID = lastPID
+    }
 
     public static func parse(_ bytes: [UInt8]) -> LoadAverage? {
         let parts = String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" })

@@ -62,8 +62,8 @@ import TestSupport
     }
 
     @Test func forestOfAKnownTree() throws {
-        let parent = try Child("setsid", ["bash", "-c", "sleep 1010 & sleep 1011 & (sleep 1012 & wait) & wait"])
-        defer { parent.stop(); _ = try? run("pkill", ["-f", "sleep 101[012]"]) }
+        let parent = try Child("bash", ["-c", "sleep 1010 & sleep 1011 & (sleep 1012 & wait) & wait"], newSession: true)
+        defer { kill(-parent.pid, SIGKILL); parent.stop() }
         usleep(300_000)
         let sid = String(parent.pid)
         try Self.compare(["-o", "pid,ppid,args", "--forest", "-s", sid])
@@ -126,5 +126,23 @@ import TestSupport
         #expect(r.status == 0, "\(r.stderr)")
         let viaLink = try run(dir.appendingPathComponent("ps").path, ["-o", "pid,comm", "-p", "1"])
         #expect(viaLink.stdout == (try run("ps", ["-o", "pid,comm", "-p", "1"])).stdout)
+    }
+}
+
+/// The overview against independent sources: free(1)'s total and the kernel's CPU count.
+@Suite struct OverviewIntegrationTests {
+    @Test func jsonAgreesWithFreeAndNproc() throws {
+        let r = try sonde(["overview", "--json", "-i", "0.2"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let mem = try #require(o["memory_kib"] as? [String: Any])
+        let free = try run("free", ["-k"]).lines[1]
+        #expect((mem["total"] as? NSNumber)?.int64Value == Int64(fields(free)[1]))
+        #expect((o["cpus"] as? NSNumber)?.intValue == Int(try run("nproc", []).stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let cpu = try #require(o["cpu_percent"] as? [String: NSNumber])
+        #expect(abs(cpu.values.map(\.doubleValue).reduce(0, +) - 100) < 0.5)
+        let plain = try sonde([])
+        #expect(plain.status == 0 && plain.stdout.contains("Busiest by CPU") && plain.stdout.contains("Mem "))
+        #expect(try sonde(["overview", "-i", "-1"]).status == 2)
     }
 }

@@ -17,34 +17,72 @@ public var sondeBinary: String {
     return packageRoot.appendingPathComponent(".build/debug/sonde").path
 }
 
+/// Spawns a program with posix_spawn: default signal dispositions and an empty
+/// signal mask (threads of the test runner block signals, and children would
+/// inherit that), stdin from /dev/null, stdout and stderr to the given files.
+func spawn(_ executable: String, _ args: [String], environment: [String: String]?, stdout: String, stderr: String, newSession: Bool = false) throws -> pid_t {
+    let path = executable.hasPrefix("/") ? executable : try which(executable)
+    var env = ProcessInfo.processInfo.environment
+    for (k, v) in environment ?? [:] { env[k] = v }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    var attr = posix_spawnattr_t()
+    posix_spawnattr_init(&attr)
+    defer { posix_spawnattr_destroy(&attr) }
+    var empty = sigset_t(), all = sigset_t()
+    sigemptyset(&empty)
+    sigfillset(&all)
+    posix_spawnattr_setsigmask(&attr, &empty)
+    posix_spawnattr_setsigdefault(&attr, &all)
+    var flags = Int32(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
+    if newSession { flags |= 0x80 }  // POSIX_SPAWN_SETSID (glibc)
+    posix_spawnattr_setflags(&attr, Int16(flags))
+    let argv = ([path] + args).map { strdup($0) } + [nil]
+    let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+    var pid: pid_t = 0
+    let rc = posix_spawn(&pid, path, &actions, &attr, argv, envp)
+    guard rc == 0 else { throw NotFound(description: "spawn \(path): \(String(cString: strerror(rc)))") }
+    return pid
+}
+
+/// Waits for a child and returns its exit status (128+signal when killed).
+@discardableResult
+func reap(_ pid: pid_t) -> Int32 {
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 { if errno != EINTR { return -1 } }
+    if status & 0x7f == 0 { return (status >> 8) & 0xff }
+    return 128 + (status & 0x7f)
+}
+
 /// Runs a program to completion and captures its output.
 @discardableResult
 public func run(_ executable: String, _ args: [String], environment: [String: String]? = nil, stdin: String? = nil) throws -> CommandResult {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : try which(executable))
-    p.arguments = args
-    if let environment {
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        p.environment = env
+    let dir = try tempDir("run")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("out").path, err = dir.appendingPathComponent("err").path
+    var exe = executable, argv = args
+    if let stdin {
+        // Feed stdin through a file and the shell's redirection.
+        let inPath = dir.appendingPathComponent("in").path
+        try Data(stdin.utf8).write(to: URL(fileURLWithPath: inPath))
+        exe = "/bin/sh"
+        argv = ["-c", "exec \"$0\" \"$@\" < \"$SONDE_TEST_STDIN\"", executable.hasPrefix("/") ? executable : try which(executable)] + args
+        var env = environment ?? [:]
+        env["SONDE_TEST_STDIN"] = inPath
+        let pid = try spawn(exe, argv, environment: env, stdout: out, stderr: err)
+        let status = reap(pid)
+        return CommandResult(status: status, stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "", stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
     }
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    let input = Pipe()
-    p.standardInput = input
-    try p.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try? input.fileHandleForWriting.close()
-    // Read both pipes concurrently so a full pipe cannot block the child.
-    nonisolated(unsafe) var errData = Data()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    p.waitUntilExit()
-    return CommandResult(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    let pid = try spawn(exe, argv, environment: environment, stdout: out, stderr: err)
+    let status = reap(pid)
+    let o = (try? Data(contentsOf: URL(fileURLWithPath: out))) ?? Data()
+    let e = (try? Data(contentsOf: URL(fileURLWithPath: err))) ?? Data()
+    return CommandResult(status: status, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
 }
 
 /// Runs sonde with arguments.
@@ -95,22 +133,33 @@ public func writeTree(_ files: [String: String], in root: URL) throws {
 
 /// A started child process that the test kills when done.
 public final class Child: @unchecked Sendable {
-    public let process: Process
-    public var pid: Int32 { process.processIdentifier }
+    public let pid: Int32
+    private var reaped = false
 
-    public init(_ executable: String, _ args: [String]) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : try which(executable))
-        process.arguments = args
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+    /// `newSession`: the child leads a new session (and process group) of its own.
+    public init(_ executable: String, _ args: [String], newSession: Bool = false) throws {
+        pid = try spawn(executable, args, environment: nil, stdout: "/dev/null", stderr: "/dev/null", newSession: newSession)
     }
 
-    public func stop() {
-        if process.isRunning { kill(pid, SIGKILL) }
-        process.waitUntilExit()
+    public var isRunning: Bool {
+        if reaped { return false }
+        var status: Int32 = 0
+        if waitpid(pid, &status, WNOHANG) == pid {
+            reaped = true
+            exitStatus = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            return false
+        }
+        return true
+    }
+
+    /// Exit status once it has ended (128+signal when killed), nil while running.
+    public private(set) var exitStatus: Int32?
+
+        public func stop() {
+        guard !reaped else { return }
+        kill(pid, SIGKILL)
+        exitStatus = reap(pid)
+        reaped = true
     }
 
     deinit { stop() }
