@@ -44,6 +44,10 @@ public struct OverviewDisk: Sendable, Equatable {
     public var readKiBps: Double
     public var writeKiBps: Double
     public var utilPercent: Double
+
+    public init(name: String, readKiBps: Double, writeKiBps: Double, utilPercent: Double) {
+        self.name = name; self.readKiBps = readKiBps; self.writeKiBps = writeKiBps; self.utilPercent = utilPercent
+    }
 }
 
 /// The numbers the overview shows, computed from the input; rendering is separate.

@@ -10,6 +10,11 @@ public struct KmsgRecord: Sendable, Equatable {
     public var microseconds: UInt64
     public var message: String
 
+    public init(level: Int, facility: Int, sequence: UInt64, microseconds: UInt64, message: String) {
+        self.level = level; self.facility = facility; self.sequence = sequence
+        self.microseconds = microseconds; self.message = message
+    }
+
     /// Parses one record; continuation lines (" KEY=value") are dropped. Nil when malformed.
     public static func parse(_ bytes: [UInt8]) -> KmsgRecord? {
         guard let semi = bytes.firstIndex(of: UInt8(ascii: ";")) else { return nil }
