@@ -8,7 +8,7 @@ command -v hyperfine >/dev/null || scripts/install-deps
 swift build -c release --static-swift-stdlib --product sonde >/dev/null
 sonde=$PWD/.build/release/sonde
 tmp=$(mktemp -d)
-gcc -O2 -o "$tmp/sleepers" Benchmarks/sleepers.c
+gcc -O2 -o "$tmp/sleepers" Benchmarks/spawn_sleepers.c
 "$tmp/sleepers" "$n" > "$tmp/ready" &
 spid=$!
 trap 'kill $spid 2>/dev/null; rm -rf "$tmp"' EXIT

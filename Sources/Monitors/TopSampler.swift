@@ -6,7 +6,6 @@ import Render
 /// the owner of /proc/PID (plus status for -U); command lines only on request.
 public final class TopSampler {
     public let fs: ProcFS
-    private let reader = ProcFileReader(capacity: 4096)
     private let pageKiB: Int64
 
     public init(fs: ProcFS = ProcFS()) {
@@ -14,13 +13,12 @@ public final class TopSampler {
         pageKiB = max(1, SystemConstants.pageSize / 1024)
     }
 
-    /// One task, or nil when it vanished or its files are malformed.
-    func task(pid: Int32, tid: Int32?, needUIDs: Bool) -> TopTask? {
-        let dir = fs.root + "/" + ProcFS.dir(pid, tid: tid)
-        guard reader.load(dir + "/stat"), let st = ProcessStat.parse(Array(reader.bytes)) else { return nil }
-        var t = TopTask(pid: pid, tid: tid ?? pid, state: st.state, priority: st.priority, nice: st.nice,
+    /// A task from a process-table record (stat, statm, owner, status for -U).
+    func task(_ r: ProcessRecord) -> TopTask {
+        let st = r.stat
+        var t = TopTask(pid: r.pid, tid: r.tid, state: st.state, priority: st.priority, nice: st.nice,
                         ticks: st.utime &+ st.stime, threads: st.numThreads, comm: st.comm)
-        if reader.load(dir + "/statm"), let m = ProcessStatm.parse(reader.bytes) {
+        if let m = r.statm {
             t.virtKiB = m.size * pageKiB
             t.resKiB = m.resident * pageKiB
             t.shrKiB = m.shared * pageKiB
@@ -28,27 +26,24 @@ public final class TopSampler {
             t.virtKiB = Int64(st.vsize / 1024)
             t.resKiB = st.rss * pageKiB
         }
-        var sb = Glibc.stat()
-        if stat(dir, &sb) == 0 { t.euid = sb.st_uid }
-        if needUIDs, reader.load(dir + "/status") {
-            let status = ProcessStatus.parse(Array(reader.bytes))
-            t.uids = status.uids
-            if status.uids.count > 1 { t.euid = status.uids[1] }
-        }
+        t.euid = r.euid
+        if let status = r.status { t.uids = status.uids }
         return t
     }
 
-    /// All tasks (or those of `pids`), threads when `threads`.
+    /// All tasks (or those of `pids`), threads when `threads`. Reads go through the
+    /// shared process table: one directory lookup per task, a reused buffer.
     public func tasks(threads: Bool, pids: [Int32], needUIDs: Bool) -> [TopTask] {
-        let list = pids.isEmpty ? ((try? fs.processIDs()) ?? []) : pids
+        let fields: ProcessFields = needUIDs ? [.statm, .status] : [.statm, .owner]
+        if pids.isEmpty {
+            return ((try? fs.processes(fields: fields, threads: threads, leaderTotals: false)) ?? []).map(task)
+        }
         var out: [TopTask] = []
-        out.reserveCapacity(list.count + 16)
-        for pid in list {
+        for pid in pids {
             if threads {
-                guard let tids = try? fs.threadIDs(pid) else { continue }
-                for tid in tids { if let t = task(pid: pid, tid: tid, needUIDs: needUIDs) { out.append(t) } }
-            } else if let t = task(pid: pid, tid: nil, needUIDs: needUIDs) {
-                out.append(t)
+                out += fs.threads(of: pid, fields: fields).map(task)
+            } else if let r = try? fs.record(pid: pid, fields: fields) {
+                out.append(task(r))
             }
         }
         return out

@@ -15,6 +15,8 @@ public struct ProcessFields: OptionSet, Sendable {
     public static let io = ProcessFields(rawValue: 1 << 3)
     /// Owner of /proc/PID: the effective uid, without reading status.
     public static let owner = ProcessFields(rawValue: 1 << 4)
+    /// /proc/PID/statm (sizes in pages, with the shared count top shows as SHR).
+    public static let statm = ProcessFields(rawValue: 1 << 5)
 }
 
 /// One process (or one thread of it) as read from procfs at one moment.
@@ -29,6 +31,7 @@ public struct ProcessRecord: Sendable {
     public var cmdline: [String]?
     public var wchan: String?
     public var io: ProcessIO?
+    public var statm: ProcessStatm?
     /// Effective uid (from status when read, else the owner of /proc/PID).
     public var euid: UInt32 = 0
 
@@ -142,6 +145,9 @@ extension ProcFS {
         } else if fields.contains(.owner) {
             r.euid = try reader.ownerUID()
         }
+        if fields.contains(.statm) {
+            r.statm = (try? reader.read("statm")).flatMap { ProcessStatm.parse($0) }
+        }
         if fields.contains(.cmdline) {
             // Threads share the process's argv (their own cmdline file is the same).
             r.cmdline = (try? reader.read("cmdline")).map(splitNul) ?? []
@@ -157,12 +163,14 @@ extension ProcFS {
 
     /// Every process, or every thread when `threads` is true. Processes that
     /// vanish between the directory listing and the read are skipped silently.
-    public func processes(fields: ProcessFields, threads: Bool = false) throws(ProcError) -> [ProcessRecord] {
+    /// `leaderTotals`: in thread mode the leader's row shows the whole process
+    /// (ps) rather than the leader thread alone (top -H).
+    public func processes(fields: ProcessFields, threads: Bool = false, leaderTotals: Bool = true) throws(ProcError) -> [ProcessRecord] {
         let pids = try processIDs()
         // Reading /proc is syscall-bound: spread large tables over the CPUs,
         // each worker with its own reader, results kept in pid order.
         let workers = pids.count >= 512 ? min(4, max(1, SystemConstants.onlineCPUs)) : 1
-        if workers == 1 { return read(pids[...], fields: fields, threads: threads) }
+        if workers == 1 { return read(pids[...], fields: fields, threads: threads, leaderTotals: leaderTotals) }
         let chunk = (pids.count + workers - 1) / workers
         let results = UnsafeMutableBufferPointer<[ProcessRecord]>.allocate(capacity: workers)
         results.initialize(repeating: [])
@@ -171,12 +179,12 @@ extension ProcFS {
         let me = self
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             let lo = w * chunk, hi = min(pids.count, lo + chunk)
-            if lo < hi { slots[w] = me.read(pids[lo..<hi], fields: fields, threads: threads) }
+            if lo < hi { slots[w] = me.read(pids[lo..<hi], fields: fields, threads: threads, leaderTotals: leaderTotals) }
         }
         return results.flatMap { $0 }
     }
 
-    func read(_ pids: ArraySlice<Int32>, fields: ProcessFields, threads: Bool) -> [ProcessRecord] {
+    func read(_ pids: ArraySlice<Int32>, fields: ProcessFields, threads: Bool, leaderTotals: Bool) -> [ProcessRecord] {
         var out: [ProcessRecord] = []
         out.reserveCapacity(pids.count)
         let reader = ProcDirReader()
@@ -185,7 +193,7 @@ extension ProcFS {
                 guard let tids = try? threadIDs(pid) else { continue }
                 for tid in tids {
                     // The leader's row carries the whole process's numbers, as procps shows it.
-                    if var r = try? record(pid: pid, tid: tid == pid ? nil : tid, fields: fields, reader: reader) {
+                    if var r = try? record(pid: pid, tid: tid == pid && leaderTotals ? nil : tid, fields: fields, reader: reader) {
                         r.tid = tid
                         out.append(r)
                     }
