@@ -6,6 +6,8 @@ import Render
 /// the owner of /proc/PID (plus status for -U); command lines only on request.
 public final class TopSampler {
     public let fs: ProcFS
+    /// Read the table with worker threads (batch mode, where wall time matters).
+    public var parallel = false
     private let pageKiB: Int64
 
     public init(fs: ProcFS = ProcFS()) {
@@ -36,7 +38,7 @@ public final class TopSampler {
     public func tasks(threads: Bool, pids: [Int32], needUIDs: Bool) -> [TopTask] {
         let fields: ProcessFields = needUIDs ? [.statm, .status] : [.statm, .owner]
         if pids.isEmpty {
-            return ((try? fs.processes(fields: fields, threads: threads, leaderTotals: false)) ?? []).map(task)
+            return ((try? fs.processes(fields: fields, threads: threads, leaderTotals: false, parallel: parallel)) ?? []).map(task)
         }
         var out: [TopTask] = []
         for pid in pids {

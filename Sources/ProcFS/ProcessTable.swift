@@ -83,9 +83,13 @@ final class ProcDirReader {
 
     init() { buffer.reserveCapacity(16384) }
 
-    func open(_ path: String) throws(ProcError) {
+    /// `descriptor`: open the directory once and read relative to it. That saves
+    /// path walks when three or more files are read, and costs an extra open and
+    /// close when fewer are.
+    func open(_ path: String, descriptor: Bool) throws(ProcError) {
         close()
         self.path = path
+        guard descriptor else { return }
         dirfd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dirfd < 0 { throw .io(path: path, errno: errno) }
     }
@@ -99,7 +103,7 @@ final class ProcDirReader {
 
     /// The file's bytes in the shared buffer (valid until the next read).
     func read(_ name: String) throws(ProcError) -> [UInt8] {
-        let fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC)
+        let fd = dirfd >= 0 ? openat(dirfd, name, O_RDONLY | O_CLOEXEC) : Glibc.open(path + "/" + name, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw .io(path: path + "/" + name, errno: errno) }
         defer { Glibc.close(fd) }
         buffer.removeAll(keepingCapacity: true)
@@ -121,7 +125,8 @@ final class ProcDirReader {
 
     func ownerUID() throws(ProcError) -> UInt32 {
         var st = Glibc.stat()
-        if fstat(dirfd, &st) != 0 { throw .io(path: path, errno: errno) }
+        let rc = dirfd >= 0 ? fstat(dirfd, &st) : fstatat(AT_FDCWD, path, &st, 0)
+        if rc != 0 { throw .io(path: path, errno: errno) }
         return st.st_uid
     }
 }
@@ -134,7 +139,8 @@ extension ProcFS {
     }
 
     func record(pid: Int32, tid: Int32?, fields: ProcessFields, reader: ProcDirReader) throws(ProcError) -> ProcessRecord {
-        try reader.open(root + "/" + Self.dir(pid, tid: tid))
+        let extraFiles = fields.intersection([.status, .cmdline, .wchan, .io, .statm]).rawValue.nonzeroBitCount
+        try reader.open(root + "/" + Self.dir(pid, tid: tid), descriptor: extraFiles >= 2)
         defer { reader.close() }
         guard let st = ProcessStat.parse(try reader.read("stat")) else { throw .malformed(path: reader.path + "/stat", what: "stat") }
         var r = ProcessRecord(pid: pid, tid: tid ?? pid, stat: st)
@@ -165,11 +171,13 @@ extension ProcFS {
     /// vanish between the directory listing and the read are skipped silently.
     /// `leaderTotals`: in thread mode the leader's row shows the whole process
     /// (ps) rather than the leader thread alone (top -H).
-    public func processes(fields: ProcessFields, threads: Bool = false, leaderTotals: Bool = true) throws(ProcError) -> [ProcessRecord] {
+    /// `parallel`: spread large tables over the CPUs (less wall time, slightly more CPU
+    /// time from lock contention in procfs); a monitor that refreshes wants it off.
+    public func processes(fields: ProcessFields, threads: Bool = false, leaderTotals: Bool = true, parallel: Bool = true) throws(ProcError) -> [ProcessRecord] {
         let pids = try processIDs()
         // Reading /proc is syscall-bound: spread large tables over the CPUs,
         // each worker with its own reader, results kept in pid order.
-        let workers = pids.count >= 512 ? min(4, max(1, SystemConstants.onlineCPUs)) : 1
+        let workers = parallel && pids.count >= 512 ? min(4, max(1, SystemConstants.onlineCPUs)) : 1
         if workers == 1 { return read(pids[...], fields: fields, threads: threads, leaderTotals: leaderTotals) }
         let chunk = (pids.count + workers - 1) / workers
         let results = UnsafeMutableBufferPointer<[ProcessRecord]>.allocate(capacity: workers)
