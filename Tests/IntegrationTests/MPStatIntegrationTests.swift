@@ -18,7 +18,8 @@ func dropTimes(_ s: String) -> String {
 /// Runs a sysstat original with an empty signal mask: test threads block signals, a
 /// spawned child inherits that, and sysstat's alarm()/pause() loop would then never wake.
 func runOriginal(_ tool: String, _ args: [String], environment: [String: String]? = nil) throws -> CommandResult {
-    try run("perl", ["-MPOSIX", "-e", "sigprocmask(SIG_SETMASK, POSIX::SigSet->new); exec @ARGV or die", "--", try which(tool)] + args, environment: environment)
+    // TestSupport's run starts children with an empty signal mask and default dispositions.
+    try run(tool, args, environment: environment)
 }
 
 var onlineCPUs: Int { (try? FileManager.default.contentsOfDirectory(atPath: "/sys/devices/system/cpu"))?.filter { $0.hasPrefix("cpu") && Int($0.dropFirst(3)) != nil }.count ?? 1 }
