@@ -21,11 +21,14 @@ import TestSupport
             // Let the children exec and settle (nice/chrt exec into sleep, threads start).
             let deadline = Date().addingTimeInterval(5)
             while Date() < deadline {
-                let r = try run("ps", ["-o", "comm=,nlwp=", "-p", pids.map(String.init).joined(separator: ",")])
-                let lines = r.lines
-                if lines.count == 5 && lines.filter({ $0.contains("sleep") }).count == 4 && lines.contains(where: { $0.hasSuffix(" 4") }) { break }
+                let r = try run("ps", ["-o", "comm=,nlwp=,s=,wchan=", "-p", pids.map(String.init).joined(separator: ",")])
+                let rows = r.lines.map(fields)
+                // All exec'd, threads started, and every task asleep in the kernel.
+                if rows.count == 5 && rows.filter({ $0.first == "sleep" }).count == 4 && rows.contains(where: { $0.count > 1 && $0[1] == "4" })
+                    && rows.allSatisfy({ $0.count > 3 && $0[2] == "S" && $0[3] != "-" }) { break }
                 usleep(50_000)
             }
+            usleep(100_000)
         }
 
         deinit { sleepers.forEach { $0.stop() }; threaded.stop() }
