@@ -22,18 +22,29 @@ public struct MemInfo: Sendable {
     public var free: Int64 { self["MemFree"] }
     public var buffers: Int64 { self["Buffers"] }
     /// Page cache plus reclaimable slab, as free(1) and top report "cache".
-    public var cached: Int64 { self["Cached"] + self["SReclaimable"] }
+    public var cached: Int64 { sat(self["Cached"], self["SReclaimable"]) }
     public var shared: Int64 { self["Shmem"] }
     /// MemAvailable, or procps' estimate on kernels without it (< 3.14).
     public var available: Int64 {
         if let a = values["MemAvailable"] { return min(a, total) }
-        return min(free + cached + buffers, total)
+        return min(sat(sat(free, cached), buffers), total)
     }
     /// Used memory as procps 4 computes it: total - available.
-    public var used: Int64 { max(0, total - available) }
+    public var used: Int64 { max(0, satSub(total, available)) }
     public var swapTotal: Int64 { self["SwapTotal"] }
     public var swapFree: Int64 { self["SwapFree"] }
-    public var swapUsed: Int64 { max(0, swapTotal - swapFree) }
+    public var swapUsed: Int64 { max(0, satSub(swapTotal, swapFree)) }
+}
+
+/// Saturating addition: values parsed from a file may be absurd, sums must not trap.
+@inline(__always) func sat(_ a: Int64, _ b: Int64) -> Int64 {
+    let (r, o) = a.addingReportingOverflow(b)
+    return o ? (b > 0 ? Int64.max : Int64.min) : r
+}
+
+@inline(__always) func satSub(_ a: Int64, _ b: Int64) -> Int64 {
+    let (r, o) = a.subtractingReportingOverflow(b)
+    return o ? (b > 0 ? Int64.min : Int64.max) : r
 }
 
 /// CPU time counters of one "cpu" line of /proc/stat, in clock ticks.

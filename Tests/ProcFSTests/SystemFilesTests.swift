@@ -30,4 +30,13 @@ import ProcFS
         #expect(Uptime.parse(Array("garbage".utf8)) == nil)
         #expect(LoadAverage.parse(Array("1 2".utf8)) == nil)
     }
+
+    /// Found by scripts/fuzz: a MemFree that saturates Int64 made `available` overflow.
+    @Test func absurdMemInfoValuesDoNotTrap() {
+        let text = "MemTotal: 24684096 kB\nMemFree: 88888888888888888888888 kB\nCached: 9223372036854775807 kB\nBuffers: 5 kB\nSwapTotal: -9223372036854775807 kB\nSwapFree: 9223372036854775807 kB\n"
+        let m = MemInfo.parse(Array(text.utf8))
+        #expect(m.available == m.total)
+        #expect(m.used == 0)
+        #expect(m.swapUsed == 0)
+    }
 }

@@ -204,7 +204,8 @@ public enum PSFields {
                 }),
         PSField("%mem", "%MEM", 4, .right, needs: .status, value: { r, c, _ in .double(Double(rssKiB(r)) * 100 / Double(c.memTotalKiB)) },
                 text: { r, c, _ in
-                    let pmem = min(999, rssKiB(r) * 1000 / c.memTotalKiB)
+                    let (scaled, overflow) = rssKiB(r).multipliedReportingOverflow(by: 1000)
+                    let pmem = overflow ? 999 : min(999, scaled / c.memTotalKiB)
                     return (pmem / 10 < 10 ? " " : "") + "\(pmem / 10).\(pmem % 10)"
                 }),
         PSField("c", "C", 2, .right, value: { r, c, m in .int(min(99, Int64(c.utilization(r.stat, children: m.cumulative)))) },
