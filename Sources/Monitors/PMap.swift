@@ -310,7 +310,7 @@ public struct PMapReport {
 
 /// Why pmap could not show a process.
 public enum PMapFailure: Error, Equatable {
-    /// No such process: procps skips it silently and exits 42 at the end.
+    /// No such process: procps skips it silently and exits 42 at the end; sonde says so and exits 1.
     case noProcess(Int32)
     /// The process exists but its maps could not be read (header known).
     case unreadable(PMapProcess.Header, ProcError)

@@ -7,7 +7,7 @@ struct PMap: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pmap",
         abstract: "Report the memory map of processes (procps pmap).",
-        discussion: "Exit status 42 when a PID does not exist, as procps."
+        discussion: "Exit status 1 when a PID does not exist or cannot be read (procps exits 42 for a missing PID; issue 2 asks for 1, like every other sonde tool)."
     )
 
     @Flag(name: [.customShort("x"), .customLong("extended")], help: "Show details: RSS and dirty KiB per mapping.")
@@ -68,7 +68,7 @@ struct PMap: ParsableCommand {
                 if json { jsonOut.append(report.json(p)) } else { writeOut(report.render(p)) }
             } catch {
                 switch error {
-                case .noProcess: status |= 42
+                case .noProcess: status = 1
                 case .unreadable(let h, _):
                     if !json { writeOut("\(h.pid):   \(h.command)\n") }
                     status |= 1
