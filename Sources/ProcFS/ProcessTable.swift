@@ -106,6 +106,11 @@ final class ProcDirReader {
         let fd = dirfd >= 0 ? openat(dirfd, name, O_RDONLY | O_CLOEXEC) : Glibc.open(path + "/" + name, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw .io(path: path + "/" + name, errno: errno) }
         defer { Glibc.close(fd) }
+        if recordOwner {
+            var st = Glibc.stat()
+            lastOwner = fstat(fd, &st) == 0 ? st.st_uid : nil
+            recordOwner = false  // one file is enough
+        }
         buffer.removeAll(keepingCapacity: true)
         var failure: Int32 = 0
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16384) { chunk in
@@ -123,7 +128,14 @@ final class ProcDirReader {
         return buffer
     }
 
+    /// Owner of the last file read (set when `recordOwner`): procfs gives every
+    /// file of /proc/PID the task's owner, so fstat on the open stat file answers
+    /// without another path lookup.
+    var recordOwner = false
+    var lastOwner: UInt32?
+
     func ownerUID() throws(ProcError) -> UInt32 {
+        if let o = lastOwner { return o }
         var st = Glibc.stat()
         let rc = dirfd >= 0 ? fstat(dirfd, &st) : fstatat(AT_FDCWD, path, &st, 0)
         if rc != 0 { throw .io(path: path, errno: errno) }
@@ -142,6 +154,9 @@ extension ProcFS {
         let extraFiles = fields.intersection([.status, .cmdline, .wchan, .io, .statm]).rawValue.nonzeroBitCount
         try reader.open(root + "/" + Self.dir(pid, tid: tid), descriptor: extraFiles >= 2)
         defer { reader.close() }
+        reader.recordOwner = fields.contains(.owner) && !fields.contains(.status)
+        reader.lastOwner = nil
+        defer { reader.recordOwner = false; reader.lastOwner = nil }
         guard let st = ProcessStat.parse(try reader.read("stat")) else { throw .malformed(path: reader.path + "/stat", what: "stat") }
         var r = ProcessRecord(pid: pid, tid: tid ?? pid, stat: st)
         if fields.contains(.status) {
