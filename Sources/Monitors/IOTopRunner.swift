@@ -127,7 +127,6 @@ public final class IOTopRunner {
     let options: IOTopOptions
     let fs: ProcFS
     let users = UserNames()
-    let reader = ProcFileReader(capacity: 1024)
     public static let primeMicroseconds: UInt32 = 150_000
 
     public init(options: IOTopOptions, fs: ProcFS = ProcFS()) {
@@ -135,31 +134,17 @@ public final class IOTopRunner {
         self.fs = fs
     }
 
-    func ioTask(pid: Int32, tid: Int32?) -> IOTask? {
-        let dir = fs.root + "/" + ProcFS.dir(pid, tid: tid)
-        // Unreadable io (another user's task without CAP_SYS_PTRACE) or a vanished task: skipped.
-        guard reader.load(dir + "/io"), let io = ProcessIO.parse(Array(reader.bytes)) else { return nil }
-        var sb = Glibc.stat()
-        let uid: UInt32 = stat(dir, &sb) == 0 ? sb.st_uid : 0
-        if !options.uids.isEmpty && !options.uids.contains(uid) { return nil }
-        return IOTask(pid: pid, tid: tid ?? pid, uid: uid, readBytes: io.readBytes, writeBytes: io.writeBytes,
-                      cancelledWriteBytes: io.cancelledWriteBytes)
-    }
-
     public func sample() -> IOSample {
+        // The shared process table reads io and the owner; a task whose io file is
+        // unreadable (another user's, without CAP_SYS_PTRACE) or that vanished is skipped.
+        let records = (try? fs.processes(fields: [.io, .owner], threads: !options.processes, leaderTotals: false, parallel: false)) ?? []
         var tasks: [IOTask] = []
-        let pids = (try? fs.processIDs()) ?? []
-        for pid in pids {
-            if options.processes {
-                if !options.pids.isEmpty && !options.pids.contains(pid) { continue }
-                if let t = ioTask(pid: pid, tid: nil) { tasks.append(t) }
-            } else {
-                guard let tids = try? fs.threadIDs(pid) else { continue }
-                for tid in tids {
-                    if !options.pids.isEmpty && !options.pids.contains(tid) { continue }
-                    if let t = ioTask(pid: pid, tid: tid) { tasks.append(t) }
-                }
-            }
+        for r in records {
+            guard let io = r.io else { continue }
+            if !options.pids.isEmpty && !options.pids.contains(options.processes ? r.pid : r.tid) { continue }
+            if !options.uids.isEmpty && !options.uids.contains(r.euid) { continue }
+            tasks.append(IOTask(pid: r.pid, tid: r.tid, uid: r.euid, readBytes: io.readBytes, writeBytes: io.writeBytes,
+                                cancelledWriteBytes: io.cancelledWriteBytes))
         }
         let vm = (try? fs.vmstat()) ?? [:]
         return IOSample(time: monotonicSeconds(), tasks: tasks, pgpgin: UInt64(max(0, vm["pgpgin"] ?? 0)),

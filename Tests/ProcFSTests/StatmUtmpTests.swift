@@ -22,14 +22,4 @@ import Testing
         #expect(Utmp.countUsers(bytes) == 2)
         #expect(Utmp.countUsers(path: "/nonexistent/utmp") == 0)
     }
-
-    @Test func fileReaderGrowsAndReportsMissing() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("statm-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let big = String(repeating: "x", count: 10_000)
-        try Data(big.utf8).write(to: dir.appendingPathComponent("f"))
-        let r = ProcFileReader(capacity: 16)
-        #expect(r.load(dir.appendingPathComponent("f").path) && r.count == 10_000)
-        #expect(!r.load(dir.appendingPathComponent("missing").path))
-    }
 }
