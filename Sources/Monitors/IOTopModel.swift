@@ -141,7 +141,8 @@ public enum IOTopFormat {
         if argv.isEmpty || argv.allSatisfy({ $0.isEmpty }) { return comm.isEmpty ? "{no name}" : "[\(comm)]" }
         var parts = argv
         if parts[0].hasPrefix("/"), let slash = parts[0].lastIndex(of: "/") { parts[0] = String(parts[0][parts[0].index(after: slash)...]) }
-        var s = parts.joined(separator: " ").trimmingSpaces
+        // A newline in an argument would split the row (iotop prints it raw); control bytes become '?' as in ps.
+        var s = psEscape(parts.joined(separator: " ").trimmingSpaces)
         if isThread, let pc = processComm, pc != comm { s += " [\(comm)]" }
         return s
     }

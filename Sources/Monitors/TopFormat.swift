@@ -209,10 +209,7 @@ public enum TopFormat {
                 s += a
             }
             // Control characters would break the screen; procps shows them as '?'.
-            if s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
-                s = String(String.UnicodeScalarView(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
-            }
-            return s
+            return psEscape(s)
         }
         return t.comm
     }
