@@ -12,6 +12,10 @@ let package = Package(
     targets: [
         // Layer 1: only what Swift cannot express (variadic syscalls, kernel structs).
         .target(name: "CSonde", cSettings: [.define("_GNU_SOURCE")]),
+        // Layer 2: bounds-checked reading of binary data (mapped files, both byte orders, LEB128, decompression).
+        .target(name: "Bytes"),
+        // Layer 2: ELF files: headers, sections, segments, symbols, notes, relocations, debug-file lookup.
+        .target(name: "ELF", dependencies: ["Bytes"]),
         // Layer 3: live procfs/sysfs readers and their pure parsers.
         .target(name: "ProcFS", dependencies: ["CSonde"]),
         // Layer 5: tables, JSON, terminal control.
