@@ -1,6 +1,7 @@
 // libFuzzer target for every ProcFS parser: the bytes of a /proc or sysfs file
 // come from another process's kernel view and must never trap the parser.
-// Built by scripts/fuzz together with Sources/ProcFS into one module.
+// Built by scripts/fuzz against Sources/ProcFS (see Fuzz/README.md).
+import ProcFS
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
