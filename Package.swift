@@ -18,17 +18,20 @@ let package = Package(
         .target(name: "ELF", dependencies: ["Bytes"]),
         // Layer 3: live procfs/sysfs readers and their pure parsers.
         .target(name: "ProcFS", dependencies: ["CSonde"]),
+        // Layer 4: the engines behind readelf, nm, addr2line, objdump, objcopy, ldd.
+        .target(name: "Binutils", dependencies: ["ELF", "Bytes", "Render"]),
         // Layer 5: tables, JSON, terminal control.
         .target(name: "Render", dependencies: ["CSonde"]),
         // Layer 4: the engines behind ps, top, free, vmstat, mpstat, iostat, pmap, iotop, chrt, proc.
         .target(name: "Monitors", dependencies: ["ProcFS", "Render", "CSonde"]),
         // Layer 6: the thin command-line front end.
         .executableTarget(name: "sonde", dependencies: [
-            "Monitors", "ProcFS", "Render",
+            "Monitors", "ProcFS", "Render", "Binutils", "ELF",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Helpers shared by the test targets: running programs, compiling C fixtures, fake /proc trees.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ELFTests", dependencies: ["ELF", "Bytes", "TestSupport"]),
         .testTarget(name: "ProcFSTests", dependencies: ["ProcFS", "TestSupport"]),
         .testTarget(name: "MonitorsTests", dependencies: ["Monitors", "ProcFS", "Render", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["ProcFS", "TestSupport"]),

@@ -1,0 +1,68 @@
+/// Address → symbol lookup over a file's function and object symbols, sorted once.
+/// Uses .symtab when present, else .dynsym; zero-size symbols cover up to the next symbol.
+public struct SymbolIndex: Sendable {
+    public struct Entry: Sendable, Equatable {
+        public var start: UInt64
+        public var end: UInt64
+        public var name: String
+        public var isFunction: Bool
+    }
+
+    public let entries: [Entry]
+
+    public init(_ file: ELFFile) {
+        var syms = (try? file.staticSymbols()) ?? []
+        if syms.isEmpty { syms = (try? file.dynamicSymbols()) ?? [] }
+        self.init(symbols: syms)
+    }
+
+    public init(symbols: [ELFSymbol]) {
+        var list = symbols.filter {
+            $0.shndx != SHN.undef && $0.shndx != SHN.abs && $0.shndx != SHN.common && !$0.name.isEmpty
+                && ($0.type == STT.func || $0.type == STT.object || $0.type == STT.gnuIfunc || $0.type == STT.notype)
+                && !($0.type == STT.notype && $0.name.hasPrefix("$")) // ARM/AArch64 mapping symbols $x, $d
+        }
+        // Prefer sized globals over locals and aliases at the same address.
+        list.sort { a, b in
+            if a.value != b.value { return a.value < b.value }
+            if (a.size > 0) != (b.size > 0) { return a.size > 0 }
+            if a.type != b.type { return a.type == STT.func }
+            if a.binding != b.binding { return a.binding == STB.global }
+            return a.index < b.index
+        }
+        var out: [Entry] = []
+        out.reserveCapacity(list.count)
+        for (i, s) in list.enumerated() {
+            if let last = out.last, last.start == s.value { continue }
+            var end = s.value &+ s.size
+            if s.size == 0 {
+                end = i + 1 < list.count ? list[i + 1].value : s.value &+ 1
+                if end <= s.value { end = s.value &+ 1 }
+            }
+            out.append(Entry(start: s.value, end: end, name: s.name, isFunction: s.type == STT.func || s.type == STT.gnuIfunc))
+        }
+        entries = out
+    }
+
+    /// The symbol whose [start, end) holds `address`, with the offset into it.
+    public func lookup(_ address: UInt64) -> (entry: Entry, offset: UInt64)? {
+        var lo = 0, hi = entries.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if entries[mid].start <= address { lo = mid + 1 } else { hi = mid }
+        }
+        // Sized symbols may nest (a local inside a bigger one): walk back a few.
+        var i = lo - 1
+        var tries = 0
+        while i >= 0 && tries < 8 {
+            let e = entries[i]
+            if address >= e.start && address < e.end { return (e, address - e.start) }
+            i -= 1
+            tries += 1
+        }
+        return nil
+    }
+
+    /// The first symbol named `name`.
+    public func address(of name: String) -> Entry? { entries.first { $0.name == name } }
+}
