@@ -18,8 +18,10 @@ let package = Package(
         .target(name: "ELF", dependencies: ["Bytes"]),
         // Layer 3: live procfs/sysfs readers and their pure parsers.
         .target(name: "ProcFS", dependencies: ["CSonde"]),
+        // Layer 2: machine code to instructions, through Capstone loaded at run time.
+        .target(name: "Disasm"),
         // Layer 4: the engines behind readelf, nm, addr2line, objdump, objcopy, ldd.
-        .target(name: "Binutils", dependencies: ["ELF", "Bytes", "Render"]),
+        .target(name: "Binutils", dependencies: ["ELF", "Bytes", "Disasm", "Render"]),
         // Layer 5: tables, JSON, terminal control.
         .target(name: "Render", dependencies: ["CSonde"]),
         // Layer 4: the engines behind ps, top, free, vmstat, mpstat, iostat, pmap, iotop, chrt, proc.

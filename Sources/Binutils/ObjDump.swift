@@ -1,0 +1,578 @@
+import Bytes
+import Disasm
+import ELF
+import Render
+
+/// `objdump` options (binutils syntax).
+public struct ObjDumpOptions: Sendable {
+    public var files: [String] = []
+    public var disassemble = false
+    public var disassembleAll = false
+    public var sectionHeaders = false
+    public var fileHeader = false
+    public var symbols = false
+    public var dynamicSymbols = false
+    public var allHeaders = false
+    public var source = false
+    public var lineNumbers = false
+    public var demangle = false
+    public var showRawInsn = true
+    public var wide = false
+    public var onlySections: [String] = []
+    public var startAddress: UInt64?
+    public var stopAddress: UInt64?
+
+    public init() {}
+
+    /// Parses binutils objdump arguments.
+    public static func parse(_ args: [String]) throws(ToolError) -> ObjDumpOptions {
+        var o = ObjDumpOptions()
+        var i = 0
+        func value(_ flag: String, _ inline: String?) throws(ToolError) -> String {
+            if let v = inline { return v }
+            i += 1
+            guard i < args.count else { throw .usage("option requires an argument -- '\(flag)'") }
+            return args[i]
+        }
+        func address(_ s: String) throws(ToolError) -> UInt64 {
+            let t = s.lowercased()
+            let v = t.hasPrefix("0x") ? UInt64(t.dropFirst(2), radix: 16) : (t.hasPrefix("0") && t.count > 1 ? UInt64(t.dropFirst(), radix: 8) : UInt64(t))
+            guard let v else { throw .usage("bad address '\(s)'") }
+            return v
+        }
+        while i < args.count {
+            let a = args[i]
+            if a.hasPrefix("--") {
+                let parts = a.split(separator: "=", maxSplits: 1).map(String.init)
+                let inline = parts.count > 1 ? parts[1] : nil
+                switch parts[0] {
+                case "--disassemble": o.disassemble = true
+                case "--disassemble-all": o.disassembleAll = true
+                case "--section-headers", "--headers": o.sectionHeaders = true
+                case "--file-headers": o.fileHeader = true
+                case "--syms": o.symbols = true
+                case "--dynamic-syms": o.dynamicSymbols = true
+                case "--all-headers": o.allHeaders = true
+                case "--source": o.source = true; o.disassemble = true
+                case "--line-numbers": o.lineNumbers = true
+                case "--demangle": o.demangle = true
+                case "--no-show-raw-insn": o.showRawInsn = false
+                case "--show-raw-insn": o.showRawInsn = true
+                case "--wide": o.wide = true
+                case "--section": o.onlySections.append(try value("j", inline))
+                case "--start-address": o.startAddress = try address(try value("start-address", inline))
+                case "--stop-address": o.stopAddress = try address(try value("stop-address", inline))
+                default: throw .usage("unrecognized option '\(a)'")
+                }
+            } else if a.hasPrefix("-") && a.count > 1 {
+                var chars = Array(a.dropFirst())
+                while !chars.isEmpty {
+                    let c = chars.removeFirst()
+                    switch c {
+                    case "d": o.disassemble = true
+                    case "D": o.disassembleAll = true
+                    case "h": o.sectionHeaders = true
+                    case "f": o.fileHeader = true
+                    case "t": o.symbols = true
+                    case "T": o.dynamicSymbols = true
+                    case "x": o.allHeaders = true
+                    case "S": o.source = true; o.disassemble = true
+                    case "l": o.lineNumbers = true
+                    case "C": o.demangle = true
+                    case "w": o.wide = true
+                    case "j":
+                        let rest = String(chars)
+                        chars = []
+                        o.onlySections.append(try value("j", rest.isEmpty ? nil : rest))
+                    default: throw .usage("invalid option -- '\(c)'")
+                    }
+                }
+            } else {
+                o.files.append(a)
+            }
+            i += 1
+        }
+        if o.files.isEmpty { o.files = ["a.out"] }
+        if !(o.disassemble || o.disassembleAll || o.sectionHeaders || o.fileHeader || o.symbols || o.dynamicSymbols || o.allHeaders) {
+            throw .usage("no action given: use one of -d -D -h -f -t -T -x")
+        }
+        return o
+    }
+}
+
+/// binutils' names for an ELF file's format and architecture.
+public enum BFDNames {
+    public static func format(_ h: ELFHeader) -> String {
+        let bits = h.is64 ? "elf64" : "elf32"
+        let le = h.bigEndian ? "big" : "little"
+        switch h.machine {
+        case EM.x86_64: return "elf64-x86-64"
+        case EM.i386: return "elf32-i386"
+        case EM.aarch64: return "\(bits)-\(le)aarch64"
+        case EM.arm: return "elf32-\(le)arm"
+        case EM.riscv: return "\(bits)-\(le)riscv"
+        case EM.ppc64: return h.bigEndian ? "elf64-powerpc" : "elf64-powerpcle"
+        case EM.ppc: return h.bigEndian ? "elf32-powerpc" : "elf32-powerpcle"
+        case EM.mips: return "\(bits)-trad\(le)mips"
+        default: return "\(bits)-\(le)"
+        }
+    }
+
+    public static func architecture(_ h: ELFHeader) -> String {
+        switch h.machine {
+        case EM.x86_64: return "i386:x86-64"
+        case EM.i386: return "i386"
+        case EM.aarch64: return "aarch64"
+        case EM.arm: return "arm"
+        case EM.riscv: return h.is64 ? "riscv:rv64" : "riscv:rv32"
+        case EM.ppc64: return "powerpc:common64"
+        case EM.ppc: return "powerpc:common"
+        case EM.mips: return "mips"
+        default: return "UNKNOWN!"
+        }
+    }
+}
+
+/// The engine behind `sonde objdump`.
+public struct ObjDump {
+    public let options: ObjDumpOptions
+    /// Turns a symbol name into what -C shows.
+    public var demangler: (String) -> String = { $0 }
+    /// Source lines for -l/-S: address → (function, file, line), nil when unknown.
+    public var lineInfo: ((ELFFile, UInt64) -> (function: String?, file: String, line: Int)?)?
+
+    public init(options: ObjDumpOptions) { self.options = options }
+
+    /// Runs over every file, writing as it goes; returns the exit status.
+    public func run(write: (String) -> Void, report: (String) -> Void) -> Int32 {
+        var status: Int32 = 0
+        for path in options.files {
+            do {
+                let f = try openELF(path)
+                try dump(f, path: path, write: write)
+            } catch {
+                report(error.message)
+                status = 1
+            }
+        }
+        return status
+    }
+
+    func dump(_ f: ELFFile, path: String, write: (String) -> Void) throws(ToolError) {
+        write("\n\(path):     file format \(BFDNames.format(f.header))\n")
+        if options.fileHeader || options.allHeaders { write(fileHeader(f)) }
+        if options.sectionHeaders || options.allHeaders { write(sectionHeaders(f)) }
+        if options.disassemble || options.disassembleAll {
+            write("\n")
+            try disassembly(f, write: write)
+        }
+        if !(options.disassemble || options.disassembleAll) && (options.sectionHeaders || options.fileHeader) { write("") }
+    }
+
+    // MARK: -f
+
+    func fileHeader(_ f: ELFFile) -> String {
+        let h = f.header
+        var flags: UInt32 = 0
+        var names: [String] = []
+        let hasRelocs = f.sections.contains { $0.type == SHT.rel || $0.type == SHT.rela }
+        if h.type == ET.rel && hasRelocs { flags |= 0x01; names.append("HAS_RELOC") }
+        if h.type == ET.exec { flags |= 0x02; names.append("EXEC_P") }
+        if f.sections.contains(where: { ($0.type == SHT.symtab || $0.type == SHT.dynsym) && $0.size > 0 }) { flags |= 0x10; names.append("HAS_SYMS") }
+        if h.type == ET.dyn { flags |= 0x40; names.append("DYNAMIC") }
+        if (h.type == ET.exec || h.type == ET.dyn) && !f.segments.isEmpty { flags |= 0x100; names.append("D_PAGED") }
+        let hex = String(flags, radix: 16)
+        var s = "architecture: \(BFDNames.architecture(h)), flags 0x\(String(repeating: "0", count: 8 - hex.count))\(hex):\n"
+        s += names.joined(separator: ", ") + "\n"
+        s += "start address 0x\(hexPad(h.entry, h.is64 ? 16 : 8))\n\n"
+        return s
+    }
+
+    // MARK: -h
+
+    func sectionFlags(_ f: ELFFile, _ s: ELFSection) -> [String] {
+        var out: [String] = []
+        let alloc = s.flags & SHF.alloc != 0
+        let contents = s.type != SHT.nobits
+        let load = alloc && contents
+        let relocated = f.header.type == ET.rel && f.sections.contains {
+            ($0.type == SHT.rel || $0.type == SHT.rela) && Int($0.info) == s.index && $0.size > 0
+        }
+        if contents { out.append("CONTENTS") }
+        if alloc { out.append("ALLOC") }
+        if load { out.append("LOAD") }
+        if relocated { out.append("RELOC") }
+        if s.flags & SHF.write == 0 { out.append("READONLY") }
+        if s.flags & SHF.execinstr != 0 { out.append("CODE") } else if load { out.append("DATA") }
+        if !alloc && (s.name.hasPrefix(".debug") || s.name.hasPrefix(".zdebug") || s.name.hasPrefix(".gnu.linkonce.wi.")
+                      || s.name == ".line" || s.name.hasPrefix(".stab")) { out.append("DEBUGGING") }
+        if s.flags & SHF.exclude != 0 { out.append("EXCLUDE") }
+        if s.flags & SHF.tls != 0 { out.append("THREAD_LOCAL") }
+        if s.type == SHT.group { out.append("GROUP") }
+        return out
+    }
+
+    /// Sections objdump lists: everything but the null section, the symbol/string/relocation tables and the group's own.
+    func listedSections(_ f: ELFFile) -> [ELFSection] {
+        f.sections.filter { s in
+            s.index != 0 && ![SHT.symtab, SHT.strtab, SHT.rel, SHT.rela, SHT.symtabShndx].contains(s.type)
+                || (s.type == SHT.strtab && s.flags & SHF.alloc != 0)
+                || ((s.type == SHT.rel || s.type == SHT.rela) && s.flags & SHF.alloc != 0)
+        }
+    }
+
+    func sectionHeaders(_ f: ELFFile) -> String {
+        let w = f.is64 ? 16 : 8
+        var s = "Sections:\nIdx Name          Size      VMA" + String(repeating: " ", count: w - 1) + "LMA" + String(repeating: " ", count: w - 1)
+            + "File off  Algn"
+        if options.wide { s += "  Flags" }
+        s += "\n"
+        for (idx, sec) in listedSections(f).enumerated() {
+            let lma = lmaOf(f, sec)
+            var align = 0
+            while align < 63 && (UInt64(1) << (align + 1)) <= sec.addralign { align += 1 }
+            let name = sec.name.count < 13 ? sec.name + String(repeating: " ", count: 13 - sec.name.count) : sec.name
+            let idxText = String(idx)
+            s += String(repeating: " ", count: max(0, 3 - idxText.count)) + idxText + " " + name + " "
+                + hexPad(sec.size, 8) + "  " + hexPad(sec.addr, w) + "  " + hexPad(lma, w) + "  " + hexPad(sec.offset, 8) + "  2**\(align)"
+            let flags = sectionFlags(f, sec).joined(separator: ", ")
+            if options.wide { s += "  " + flags + "\n" } else { s += "\n                  " + flags + "\n" }
+        }
+        return s
+    }
+
+    func lmaOf(_ f: ELFFile, _ s: ELFSection) -> UInt64 {
+        guard s.flags & SHF.alloc != 0 else { return s.addr }
+        for p in f.segments where p.type == PT.load && s.offset >= p.offset && s.offset - p.offset < max(p.filesz, 1)
+            && s.addr >= p.vaddr && s.addr - p.vaddr < max(p.memsz, 1) {
+            return p.paddr &+ (s.addr - p.vaddr)
+        }
+        return s.addr
+    }
+
+    // MARK: -d
+
+    struct Label {
+        var address: UInt64
+        var name: String
+    }
+
+    /// Symbols objdump uses as labels in a section: functions, objects and untyped symbols, no section/file symbols.
+    func labels(_ f: ELFFile, section: ELFSection) -> [Label] {
+        var syms = (try? f.staticSymbols()) ?? []
+        if syms.isEmpty { syms = (try? f.dynamicSymbols()) ?? [] }
+        var out = syms.filter {
+            Int($0.shndx) == section.index && !$0.name.isEmpty && $0.type != STT.section && $0.type != STT.file
+                && !(f.machine == EM.arm || f.machine == EM.aarch64 || f.machine == EM.riscv) || (Int($0.shndx) == section.index && !$0.name.isEmpty
+                    && $0.type != STT.section && $0.type != STT.file && !$0.name.hasPrefix("$") && !$0.name.hasPrefix(".L"))
+        }.map { Label(address: f.machine == EM.arm ? $0.value & ~1 : $0.value, name: $0.name) }
+        // One label per address: objdump prefers global over local, then the first in the table.
+        out.sort { $0.address < $1.address }
+        var dedup: [Label] = []
+        for l in out where dedup.last?.address != l.address { dedup.append(l) }
+        return dedup
+    }
+
+    /// ARM: which ranges are Thumb code, from $t/$a mapping symbols (or odd function addresses).
+    func thumbRanges(_ f: ELFFile, section: ELFSection) -> [(UInt64, Bool)] {
+        guard f.machine == EM.arm else { return [] }
+        let syms = ((try? f.staticSymbols()) ?? []).filter { Int($0.shndx) == section.index }
+        var marks: [(UInt64, Bool)] = []
+        for s in syms {
+            if s.name == "$t" || s.name.hasPrefix("$t.") { marks.append((s.value, true)) }
+            else if s.name == "$a" || s.name.hasPrefix("$a.") || s.name == "$d" || s.name.hasPrefix("$d.") { marks.append((s.value, false)) }
+            else if s.type == STT.func { marks.append((s.value & ~1, s.value & 1 == 1)) }
+        }
+        return marks.sorted { $0.0 < $1.0 }
+    }
+
+    func disassembly(_ f: ELFFile, write: (String) -> Void) throws(ToolError) {
+        guard let isa = ISA(elfMachine: f.machine, is64: f.is64) else {
+            throw ToolError("can't disassemble for architecture \(BFDNames.architecture(f.header))")
+        }
+        let secs = f.sections.filter { s in
+            guard s.type != SHT.nobits, s.size > 0, s.index != 0 else { return false }
+            if !options.onlySections.isEmpty { return options.onlySections.contains(s.name) }
+            return options.disassembleAll ? s.flags & SHF.alloc != 0 : s.flags & SHF.execinstr != 0
+        }
+        var disassemblers: [Bool: Disassembler] = [:]
+        func disassembler(thumb: Bool) throws(ToolError) -> Disassembler {
+            if let d = disassemblers[thumb] { return d }
+            do {
+                let d = try Disassembler(thumb ? .thumb : isa, bigEndian: f.header.bigEndian)
+                disassemblers[thumb] = d
+                return d
+            } catch { throw ToolError("\(error)") }
+        }
+        let addrWidth = f.is64 ? 16 : 8
+        for sec in secs {
+            var lo = sec.addr, hi = sec.addr &+ sec.size
+            if let s = options.startAddress { lo = max(lo, s) }
+            if let e = options.stopAddress { hi = min(hi, e) }
+            if lo >= hi { continue }
+            let data: Bytes
+            do { data = try f.rawData(sec) } catch { throw ToolError("\(error)") }
+            write("\nDisassembly of section \(sec.name):\n")
+            let labs = labels(f, section: sec)
+            let thumbs = thumbRanges(f, section: sec)
+            // Address column: leading groups of four zeros of the section's end address are dropped, then zeros become spaces.
+            let endText = hexPad(sec.addr &+ sec.size, addrWidth)
+            var skip = 0
+            let endChars = Array(endText)
+            while skip + 4 < endChars.count && endChars[skip..<(skip + 5)].allSatisfy({ $0 == "0" }) { skip += 4 }
+            func addressColumn(_ a: UInt64) -> String {
+                var chars = Array(hexPad(a, addrWidth).dropFirst(skip))
+                var k = 0
+                while k < chars.count - 1 && chars[k] == "0" { chars[k] = " "; k += 1 }
+                return String(chars)
+            }
+            // Split at labels (and ARM mode changes) so each run is decoded from its start.
+            var cuts = Set(labs.map(\.address).filter { $0 > lo && $0 < hi })
+            for (a, _) in thumbs where a > lo && a < hi { cuts.insert(a) }
+            let bounds = [lo] + cuts.sorted() + [hi]
+            for k in 0..<(bounds.count - 1) {
+                let start = bounds[k], end = bounds[k + 1]
+                if let l = labs.last(where: { $0.address <= start }), l.address == start {
+                    write("\n\(hexPad(start, addrWidth)) <\(demangle(l.name))>:\n")
+                } else if k == 0 {
+                    write("\n\(hexPad(start, addrWidth)) <\(labelText(start, labs, section: sec))>:\n")
+                }
+                let thumb = thumbs.last(where: { $0.0 <= start })?.1 ?? false
+                let bytes: [UInt8]
+                do { bytes = try data.array(Int(start - sec.addr), Int(end - start)) } catch { throw ToolError("\(error)") }
+                let d = try disassembler(thumb: thumb)
+                let unit = isa == .x86_64 || isa == .i386 ? 1 : (thumb ? 2 : 4)
+                var out = ""
+                d.disassemble(bytes, address: start, unit: unit) { insn in
+                    out += line(insn, isa: isa, thumb: thumb, f: f, labs: labs, sec: sec, addressColumn: addressColumn)
+                    if out.utf8.count > 1 << 16 { write(out); out = "" }
+                }
+                write(out)
+            }
+        }
+    }
+
+    func labelText(_ a: UInt64, _ labs: [Label], section: ELFSection) -> String {
+        if let l = labs.last(where: { $0.address <= a }) {
+            return a == l.address ? demangle(l.name) : "\(demangle(l.name))+0x\(String(a - l.address, radix: 16))"
+        }
+        if let next = labs.first(where: { $0.address > a }) { return "\(demangle(next.name))-0x\(String(next.address - a, radix: 16))" }
+        return a == section.addr ? section.name : "\(section.name)+0x\(String(a - section.addr, radix: 16))"
+    }
+
+    func demangle(_ s: String) -> String { options.demangle ? demangler(s) : s }
+
+    /// One instruction in objdump's layout: address, raw bytes (7 per line on x86, words elsewhere), text.
+    func line(_ insn: Instruction, isa: ISA, thumb: Bool, f: ELFFile, labs: [Label], sec: ELFSection,
+              addressColumn: (UInt64) -> String) -> String {
+        let text = instructionText(insn, isa: isa, f: f, labs: labs, sec: sec)
+        var s = ""
+        switch isa {
+        case .x86_64, .i386:
+            let perLine = 7
+            var rest = insn.bytes[...]
+            var first = true
+            var addr = insn.address
+            while first || !rest.isEmpty {
+                let chunk = rest.prefix(perLine)
+                rest = rest.dropFirst(chunk.count)
+                var raw = ""
+                if options.showRawInsn {
+                    for b in chunk { raw += hex2(b) + " " }
+                    if first { raw += String(repeating: " ", count: (perLine - chunk.count) * 3) }
+                }
+                if first {
+                    s += addressColumn(addr) + ":\t" + raw + "\t" + text + "\n"
+                } else if options.showRawInsn {
+                    s += addressColumn(addr) + ":\t" + raw + "\n"
+                }
+                addr &+= UInt64(chunk.count)
+                first = false
+                if !options.showRawInsn || options.wide { break }
+            }
+        default:
+            // Words (4 bytes) or Thumb halfwords, printed as numbers in the file's byte order.
+            var raw = ""
+            let unit = thumb ? 2 : 4
+            var i = 0
+            while i + unit <= insn.bytes.count {
+                var v: UInt32 = 0
+                for j in 0..<unit {
+                    let b = UInt32(insn.bytes[i + (f.header.bigEndian ? j : unit - 1 - j)])
+                    v = v << 8 | b
+                }
+                raw += hexPad(UInt64(v), unit * 2) + " "
+                i += unit
+            }
+            if thumb && insn.bytes.count == 2 { raw += "     " }
+            s += addressColumn(insn.address) + ":\t" + (options.showRawInsn ? raw + "\t" : "") + text + "\n"
+        }
+        return s
+    }
+
+    /// Capstone's text rewritten in objdump's conventions where they differ mechanically.
+    func instructionText(_ insn: Instruction, isa: ISA, f: ELFFile, labs: [Label], sec: ELFSection) -> String {
+        if insn.mnemonic == "(bad)" { return "(bad)" }
+        switch isa {
+        case .x86_64, .i386:
+            var m = insn.mnemonic
+            // Capstone 4 spells the 64-bit defaults with a q suffix that objdump omits.
+            if ["callq", "retq", "pushq", "popq", "jmpq", "leaveq"].contains(m) { m.removeLast() }
+            // Capstone always adds the operand-size suffix; objdump only when no register operand gives the size.
+            if let last = m.last, "bwlq".contains(last), Self.suffixed.contains(String(m.dropLast())), hasRegisterOperand(insn.operands) {
+                m.removeLast()
+            }
+            var ops = x86Operands(insn.operands)
+            var comment = ""
+            if isBranch(m), let target = parseHex(ops) {
+                ops = String(target, radix: 16) + " <" + symbolize(target, f: f, labs: labs, sec: sec) + ">"
+            } else if let disp = ripDisplacement(ops) {
+                // RIP-relative: objdump adds the absolute address and its symbol as a comment.
+                let next = insn.address &+ UInt64(insn.bytes.count)
+                let target = UInt64(bitPattern: Int64(bitPattern: next) &+ disp)
+                comment = "        # " + String(target, radix: 16) + " <" + symbolize(target, f: f, labs: labs, sec: sec) + ">"
+            }
+            if ops.isEmpty { return m }
+            return m + String(repeating: " ", count: max(0, 6 - m.count)) + " " + ops + comment
+        case .aarch64:
+            return insn.operands.isEmpty ? insn.mnemonic : insn.mnemonic + "\t" + aarch64Operands(insn.operands)
+        default:
+            return insn.operands.isEmpty ? insn.mnemonic : insn.mnemonic + "\t" + insn.operands
+        }
+    }
+
+    /// AArch64 immediates in hex as objdump prints them, except shift amounts ("lsl #12").
+    func aarch64Operands(_ s: String) -> String {
+        var out = ""
+        var prevWord = ""
+        var word = ""
+        var i = s.startIndex
+        while i < s.endIndex {
+            let c = s[i]
+            if c == "#" {
+                var j = s.index(after: i)
+                var neg = false
+                if j < s.endIndex && s[j] == "-" { neg = true; j = s.index(after: j) }
+                var k = j
+                while k < s.endIndex && s[k].isNumber { k = s.index(after: k) }
+                let digits = String(s[j..<k])
+                let isShift = ["lsl", "lsr", "asr", "ror", "msl", "uxtw", "sxtw", "uxtx", "sxtx", "uxtb", "uxth", "sxtb", "sxth", "mul"].contains(prevWord)
+                if !digits.isEmpty && !(k < s.endIndex && s[k] == "x") && !isShift, let v = UInt64(digits) {
+                    out += (neg ? "#-0x" : "#0x") + String(v, radix: 16)
+                    i = k
+                    continue
+                }
+            }
+            if c.isLetter || c.isNumber { word.append(c) } else if !word.isEmpty { prevWord = word; word = "" }
+            out.append(c)
+            i = s.index(after: i)
+        }
+        return out
+    }
+
+    /// The displacement of a "disp(%rip)" operand.
+    func ripDisplacement(_ ops: String) -> Int64? {
+        let u = Array(ops.utf8)
+        let pattern = Array("(%rip)".utf8)
+        guard u.count >= pattern.count else { return nil }
+        for at in 0...(u.count - pattern.count) where Array(u[at..<(at + pattern.count)]) == pattern {
+            var start = at
+            while start > 0 && u[start - 1] != UInt8(ascii: ",") && u[start - 1] != UInt8(ascii: "*") && u[start - 1] != UInt8(ascii: " ") {
+                start -= 1
+            }
+            return parseSignedHex(String(decoding: u[start..<at], as: UTF8.self))
+        }
+        return nil
+    }
+
+    static let suffixed: Set<String> = ["add", "sub", "and", "or", "xor", "cmp", "test", "mov", "lea", "inc", "dec", "neg", "not",
+                                        "shl", "shr", "sar", "sal", "rol", "ror", "rcl", "rcr", "adc", "sbb", "imul", "mul", "div",
+                                        "idiv", "push", "pop", "xchg", "bt", "bts", "btr", "btc", "cmpxchg", "xadd", "bsf", "bsr",
+                                        "shld", "shrd", "cmov", "tzcnt", "lzcnt", "popcnt", "andn", "movbe", "crc32"]
+
+    /// Whether an AT&T operand list names a register outside a memory reference.
+    func hasRegisterOperand(_ ops: String) -> Bool {
+        var depth = 0
+        for c in ops.utf8 {
+            if c == UInt8(ascii: "(") { depth += 1 } else if c == UInt8(ascii: ")") { depth -= 1 }
+            else if c == UInt8(ascii: "%") && depth == 0 { return true }
+        }
+        return false
+    }
+
+    func isBranch(_ m: String) -> Bool {
+        m.hasPrefix("j") || m == "call" || m.hasPrefix("loop") || m == "jrcxz" || m == "xbegin"
+    }
+
+    /// "$8, %rsp" → "$0x8,%rsp" (objdump prints immediates in hex, no space after commas).
+    func x86Operands(_ s: String) -> String {
+        var out = ""
+        var i = s.startIndex
+        while i < s.endIndex {
+            let c = s[i]
+            if c == "," && s.index(after: i) < s.endIndex && s[s.index(after: i)] == " " {
+                out.append(",")
+                i = s.index(i, offsetBy: 2)
+                continue
+            }
+            if (c == "-" || c.isNumber) && (out.isEmpty || out.last == "," || out.last == " " || out.last == ":" || out.last == "*") {
+                // A decimal displacement "8(%rax)" / "-8(%rbp)": objdump prints hex.
+                var j = i
+                if c == "-" { j = s.index(after: j) }
+                var k = j
+                while k < s.endIndex && s[k].isNumber { k = s.index(after: k) }
+                if k > j && k < s.endIndex && s[k] == "(", let v = UInt64(s[j..<k]) {
+                    out += (c == "-" ? "-0x" : "0x") + String(v, radix: 16)
+                    i = k
+                    continue
+                }
+            }
+            if c == "$" {
+                var j = s.index(after: i)
+                var neg = false
+                if j < s.endIndex && s[j] == "-" { neg = true; j = s.index(after: j) }
+                var k = j
+                while k < s.endIndex && s[k].isNumber { k = s.index(after: k) }
+                let digits = String(s[j..<k])
+                if !digits.isEmpty && !(k < s.endIndex && s[k] == "x"), let v = UInt64(digits) {
+                    out += "$0x" + String(neg ? UInt64(bitPattern: -Int64(bitPattern: v)) : v, radix: 16)
+                    i = k
+                    continue
+                }
+            }
+            out.append(c)
+            i = s.index(after: i)
+        }
+        return out
+    }
+
+    func parseHex(_ s: String) -> UInt64? {
+        guard s.hasPrefix("0x") else { return nil }
+        return UInt64(s.dropFirst(2), radix: 16)
+    }
+
+    func parseSignedHex(_ s: String) -> Int64? {
+        if s.hasPrefix("-0x") { return UInt64(s.dropFirst(3), radix: 16).map { -Int64(bitPattern: $0) } }
+        if s.hasPrefix("0x") { return UInt64(s.dropFirst(2), radix: 16).map { Int64(bitPattern: $0) } }
+        return s.isEmpty ? nil : Int64(s)
+    }
+
+    /// "sym+0xoff" for an address anywhere in the file (the section's labels first, then all symbols).
+    func symbolize(_ a: UInt64, f: ELFFile, labs: [Label], sec: ELFSection) -> String {
+        if a >= sec.addr && a < sec.addr &+ sec.size { return labelText(a, labs, section: sec) }
+        if let other = f.sections.first(where: { $0.flags & SHF.alloc != 0 && a >= $0.addr && a < $0.addr &+ $0.size && $0.type != SHT.nobits || ($0.type == SHT.nobits && a >= $0.addr && a < $0.addr &+ $0.size) }) {
+            return labelText(a, labels(f, section: other), section: other)
+        }
+        return labelText(a, labs, section: sec)
+    }
+}
+
+func hexPad(_ v: UInt64, _ width: Int) -> String {
+    let h = String(v, radix: 16)
+    return h.count >= width ? h : String(repeating: "0", count: width - h.count) + h
+}
+
+func hex2(_ b: UInt8) -> String {
+    let digits: [Character] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"]
+    return String([digits[Int(b >> 4)], digits[Int(b & 15)]])
+}
