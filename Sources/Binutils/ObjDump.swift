@@ -161,12 +161,14 @@ public struct ObjDump {
     func dump(_ f: ELFFile, path: String, write: (String) -> Void) throws(ToolError) {
         write("\n\(path):     file format \(BFDNames.format(f.header))\n")
         if options.fileHeader || options.allHeaders { write(fileHeader(f)) }
-        if options.sectionHeaders || options.allHeaders { write(sectionHeaders(f)) }
+        if options.sectionHeaders || options.allHeaders {
+            if !(options.fileHeader || options.allHeaders) { write("\n") }
+            write(sectionHeaders(f))
+        }
         if options.disassemble || options.disassembleAll {
             write("\n")
             try disassembly(f, write: write)
         }
-        if !(options.disassemble || options.disassembleAll) && (options.sectionHeaders || options.fileHeader) { write("") }
     }
 
     // MARK: -f
@@ -205,7 +207,7 @@ public struct ObjDump {
         if s.flags & SHF.write == 0 { out.append("READONLY") }
         if s.flags & SHF.execinstr != 0 { out.append("CODE") } else if load { out.append("DATA") }
         if !alloc && (s.name.hasPrefix(".debug") || s.name.hasPrefix(".zdebug") || s.name.hasPrefix(".gnu.linkonce.wi.")
-                      || s.name == ".line" || s.name.hasPrefix(".stab")) { out.append("DEBUGGING") }
+                      || s.name == ".line" || s.name.hasPrefix(".stab")) { out.append(contentsOf: ["DEBUGGING", "OCTETS"]) }
         if s.flags & SHF.exclude != 0 { out.append("EXCLUDE") }
         if s.flags & SHF.tls != 0 { out.append("THREAD_LOCAL") }
         if s.type == SHT.group { out.append("GROUP") }
@@ -223,23 +225,27 @@ public struct ObjDump {
 
     func sectionHeaders(_ f: ELFFile) -> String {
         let w = f.is64 ? 16 : 8
-        var s = "Sections:\nIdx Name          Size      VMA" + String(repeating: " ", count: w - 1) + "LMA" + String(repeating: " ", count: w - 1)
-            + "File off  Algn"
+        let listed = listedSections(f)
+        // -w widens the name column to the longest name.
+        let nameWidth = options.wide ? max(13, listed.map { $0.name.count }.max() ?? 0) : 13
+        var s = "Sections:\nIdx " + pad("Name", nameWidth) + " Size      VMA" + String(repeating: " ", count: w - 1) + "LMA"
+            + String(repeating: " ", count: w - 1) + "File off  Algn"
         if options.wide { s += "  Flags" }
         s += "\n"
-        for (idx, sec) in listedSections(f).enumerated() {
+        for (idx, sec) in listed.enumerated() {
             let lma = lmaOf(f, sec)
             var align = 0
             while align < 63 && (UInt64(1) << (align + 1)) <= sec.addralign { align += 1 }
-            let name = sec.name.count < 13 ? sec.name + String(repeating: " ", count: 13 - sec.name.count) : sec.name
             let idxText = String(idx)
-            s += String(repeating: " ", count: max(0, 3 - idxText.count)) + idxText + " " + name + " "
+            s += String(repeating: " ", count: max(0, 3 - idxText.count)) + idxText + " " + pad(sec.name, nameWidth) + " "
                 + hexPad(sec.size, 8) + "  " + hexPad(sec.addr, w) + "  " + hexPad(lma, w) + "  " + hexPad(sec.offset, 8) + "  2**\(align)"
             let flags = sectionFlags(f, sec).joined(separator: ", ")
             if options.wide { s += "  " + flags + "\n" } else { s += "\n                  " + flags + "\n" }
         }
         return s
     }
+
+    func pad(_ s: String, _ w: Int) -> String { s.count < w ? s + String(repeating: " ", count: w - s.count) : s }
 
     func lmaOf(_ f: ELFFile, _ s: ELFSection) -> UInt64 {
         guard s.flags & SHF.alloc != 0 else { return s.addr }
@@ -435,37 +441,60 @@ public struct ObjDump {
             if ops.isEmpty { return m }
             return m + String(repeating: " ", count: max(0, 6 - m.count)) + " " + ops + comment
         case .aarch64:
-            return insn.operands.isEmpty ? insn.mnemonic : insn.mnemonic + "\t" + aarch64Operands(insn.operands)
+            if insn.operands.isEmpty { return insn.mnemonic }
+            let branches: Set<String> = ["b", "bl", "cbz", "cbnz", "tbz", "tbnz", "adr", "adrp"]
+            if branches.contains(insn.mnemonic) || insn.mnemonic.hasPrefix("b.") {
+                // The last operand is the target: objdump prints "ADDR <sym+off>".
+                var parts = insn.operands.split(separator: ",").map { $0.hasPrefix(" ") ? String($0.dropFirst()) : String($0) }
+                if let last = parts.last, last.hasPrefix("#"),
+                   let target = last.hasPrefix("#0x") ? UInt64(last.dropFirst(3), radix: 16) : UInt64(last.dropFirst()) {
+                    parts[parts.count - 1] = String(target, radix: 16) + " <" + symbolize(target, f: f, labs: labs, sec: sec) + ">"
+                    return insn.mnemonic + "\t" + aarch64Operands(parts.dropLast().joined(separator: ", ")) + (parts.count > 1 ? ", " : "") + parts[parts.count - 1]
+                }
+            }
+            return insn.mnemonic + "\t" + aarch64Operands(insn.operands)
         default:
             return insn.operands.isEmpty ? insn.mnemonic : insn.mnemonic + "\t" + insn.operands
         }
     }
 
-    /// AArch64 immediates in hex as objdump prints them, except shift amounts ("lsl #12").
+    /// AArch64 immediates as objdump prints them: hex, except shift amounts and memory offsets (decimal).
     func aarch64Operands(_ s: String) -> String {
         var out = ""
         var prevWord = ""
         var word = ""
-        var i = s.startIndex
-        while i < s.endIndex {
-            let c = s[i]
+        var inMemory = false
+        var afterMemory = false
+        let u = Array(s)
+        var i = 0
+        while i < u.count {
+            let c = u[i]
+            if c == "[" { inMemory = true } else if c == "]" { inMemory = false; afterMemory = true }
             if c == "#" {
-                var j = s.index(after: i)
+                var j = i + 1
                 var neg = false
-                if j < s.endIndex && s[j] == "-" { neg = true; j = s.index(after: j) }
+                if j < u.count && u[j] == "-" { neg = true; j += 1 }
                 var k = j
-                while k < s.endIndex && s[k].isNumber { k = s.index(after: k) }
-                let digits = String(s[j..<k])
-                let isShift = ["lsl", "lsr", "asr", "ror", "msl", "uxtw", "sxtw", "uxtx", "sxtx", "uxtb", "uxth", "sxtb", "sxth", "mul"].contains(prevWord)
-                if !digits.isEmpty && !(k < s.endIndex && s[k] == "x") && !isShift, let v = UInt64(digits) {
-                    out += (neg ? "#-0x" : "#0x") + String(v, radix: 16)
+                var value: UInt64?
+                if k + 1 < u.count && u[k] == "0" && u[k + 1] == "x" {
+                    k += 2
+                    while k < u.count && u[k].isHexDigit { k += 1 }
+                    value = UInt64(String(u[(j + 2)..<k]), radix: 16)
+                } else {
+                    while k < u.count && u[k].isNumber { k += 1 }
+                    value = UInt64(String(u[j..<k]))
+                }
+                if let v = value, k < u.count ? (u[k] == "," || u[k] == "]" || u[k] == " " || u[k] == "!") : true {
+                    let isShift = ["lsl", "lsr", "asr", "ror", "msl", "uxtw", "sxtw", "uxtx", "sxtx", "uxtb", "uxth", "sxtb", "sxth", "mul"].contains(prevWord)
+                    let decimal = isShift || inMemory || afterMemory
+                    out += "#" + (neg ? "-" : "") + (decimal ? String(v) : "0x" + String(v, radix: 16))
                     i = k
                     continue
                 }
             }
             if c.isLetter || c.isNumber { word.append(c) } else if !word.isEmpty { prevWord = word; word = "" }
             out.append(c)
-            i = s.index(after: i)
+            i += 1
         }
         return out
     }
