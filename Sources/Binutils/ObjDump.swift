@@ -140,6 +140,7 @@ public struct ObjDump {
     public var demangler: (String) -> String = { $0 }
     /// Source lines for -l/-S: address → (function, file, line), nil when unknown.
     public var lineInfo: ((ELFFile, UInt64) -> (function: String?, file: String, line: Int)?)?
+    let labelCache = LabelCache()
 
     public init(options: ObjDumpOptions) { self.options = options }
 
@@ -265,8 +266,13 @@ public struct ObjDump {
 
     /// Symbols objdump uses as labels in a section: functions, objects and untyped symbols, no section/file symbols.
     func labels(_ f: ELFFile, section: ELFSection) -> [Label] {
-        var syms = (try? f.staticSymbols()) ?? []
-        if syms.isEmpty { syms = (try? f.dynamicSymbols()) ?? [] }
+        if let cached = labelCache.bySection[section.index] { return cached }
+        if labelCache.symbols == nil {
+            var syms = (try? f.staticSymbols()) ?? []
+            if syms.isEmpty { syms = (try? f.dynamicSymbols()) ?? [] }
+            labelCache.symbols = syms
+        }
+        let syms = labelCache.symbols ?? []
         var out = syms.filter {
             Int($0.shndx) == section.index && !$0.name.isEmpty && $0.type != STT.section && $0.type != STT.file
                 && !(f.machine == EM.arm || f.machine == EM.aarch64 || f.machine == EM.riscv) || (Int($0.shndx) == section.index && !$0.name.isEmpty
@@ -276,7 +282,14 @@ public struct ObjDump {
         out.sort { $0.address < $1.address }
         var dedup: [Label] = []
         for l in out where dedup.last?.address != l.address { dedup.append(l) }
+        labelCache.bySection[section.index] = dedup
         return dedup
+    }
+
+    /// Symbols read once per file and labels per section, built on first use.
+    final class LabelCache {
+        var symbols: [ELFSymbol]?
+        var bySection: [Int: [Label]] = [:]
     }
 
     /// ARM: which ranges are Thumb code, from $t/$a mapping symbols (or odd function addresses).
@@ -338,7 +351,7 @@ public struct ObjDump {
             let bounds = [lo] + cuts.sorted() + [hi]
             for k in 0..<(bounds.count - 1) {
                 let start = bounds[k], end = bounds[k + 1]
-                if let l = labs.last(where: { $0.address <= start }), l.address == start {
+                if let l = lastLabel(atOrBefore: start, labs), l.address == start {
                     write("\n\(hexPad(start, addrWidth)) <\(demangle(l.name))>:\n")
                 } else if k == 0 {
                     write("\n\(hexPad(start, addrWidth)) <\(labelText(start, labs, section: sec))>:\n")
@@ -358,11 +371,21 @@ public struct ObjDump {
         }
     }
 
+    /// Binary search: the last label at or below `a`.
+    func lastLabel(atOrBefore a: UInt64, _ labs: [Label]) -> Label? {
+        var lo = 0, hi = labs.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if labs[mid].address <= a { lo = mid + 1 } else { hi = mid }
+        }
+        return lo > 0 ? labs[lo - 1] : nil
+    }
+
     func labelText(_ a: UInt64, _ labs: [Label], section: ELFSection) -> String {
-        if let l = labs.last(where: { $0.address <= a }) {
+        if let l = lastLabel(atOrBefore: a, labs) {
             return a == l.address ? demangle(l.name) : "\(demangle(l.name))+0x\(String(a - l.address, radix: 16))"
         }
-        if let next = labs.first(where: { $0.address > a }) { return "\(demangle(next.name))-0x\(String(next.address - a, radix: 16))" }
+        if let next = labs.first { return "\(demangle(next.name))-0x\(String(next.address - a, radix: 16))" }
         return a == section.addr ? section.name : "\(section.name)+0x\(String(a - section.addr, radix: 16))"
     }
 
