@@ -166,8 +166,18 @@ public struct ObjDump {
             if !(options.fileHeader || options.allHeaders) { write("\n") }
             write(sectionHeaders(f))
         }
+        // Each view after the first drops its leading blank line (objdump's spacing).
+        var first = !(options.fileHeader || options.sectionHeaders || options.allHeaders)
+        if options.symbols || options.allHeaders {
+            write(String(symbolTable(f, dynamic: false).dropFirst(first ? 0 : 1)))
+            first = false
+        }
+        if options.dynamicSymbols {
+            write(String(symbolTable(f, dynamic: true).dropFirst(first ? 0 : 1)))
+            first = false
+        }
         if options.disassemble || options.disassembleAll {
-            write("\n")
+            if first { write("\n") }
             try disassembly(f, write: write)
         }
     }
@@ -255,6 +265,68 @@ public struct ObjDump {
             return p.paddr &+ (s.addr - p.vaddr)
         }
         return s.addr
+    }
+
+    // MARK: -t, -T
+
+    /// Version text of a dynamic symbol as objdump prints it (nil for .symtab entries).
+    public var symbolVersion: ((ELFFile, ELFSymbol) -> (name: String, hidden: Bool)?)?
+
+    func symbolTable(_ f: ELFFile, dynamic: Bool) -> String {
+        let w = f.is64 ? 16 : 8
+        var s = dynamic ? "\nDYNAMIC SYMBOL TABLE:\n" : "\nSYMBOL TABLE:\n"
+        let syms = ((try? (dynamic ? f.dynamicSymbols() : f.staticSymbols())) ?? []).dropFirst()
+        if syms.isEmpty { return s + "no symbols\n\n\n" }
+        for sym in syms {
+            let isCommon = sym.shndx == SHN.common
+            let defined = sym.shndx != SHN.undef
+            var flags = [Character](repeating: " ", count: 7)
+            switch sym.binding {
+            case STB.local: flags[0] = "l"
+            case STB.global: flags[0] = defined && !isCommon ? "g" : " "
+            case STB.gnuUnique: flags[0] = "u"
+            default: break
+            }
+            if sym.binding == STB.weak { flags[1] = "w" }
+            if sym.type == STT.gnuIfunc { flags[4] = "i" }
+            if sym.type == STT.section || sym.type == STT.file { flags[5] = "d" } else if dynamic { flags[5] = "D" }
+            switch sym.type {
+            case STT.func, STT.gnuIfunc: flags[6] = "F"
+            case STT.file: flags[6] = "f"
+            case STT.object, STT.common: flags[6] = "O"
+            default: break
+            }
+            let secName: String
+            switch sym.shndx {
+            case SHN.undef: secName = "*UND*"
+            case SHN.abs: secName = "*ABS*"
+            case SHN.common: secName = "*COM*"
+            default: secName = Int(sym.shndx) < f.sections.count ? f.sections[Int(sym.shndx)].name : "*ABS*"
+            }
+            let value = isCommon ? sym.size : sym.value
+            let size = isCommon ? sym.value : sym.size
+            var name = sym.type == STT.section && sym.name.isEmpty ? secName : sym.name
+            name = demangle(name)
+            s += hexPad(value, w) + " " + String(flags) + " " + secName + "\t" + hexPad(size, w)
+            if let v = symbolVersion?(f, sym) {
+                if v.hidden {
+                    s += " (" + v.name + ")" + String(repeating: " ", count: max(0, 10 - v.name.count))
+                } else {
+                    s += "  " + v.name + String(repeating: " ", count: max(0, 11 - v.name.count))
+                }
+            } else if f.sections.contains(where: { $0.type == SHT.gnuVersym }) {
+                // With version tables, objdump pads an empty version column.
+                s += "  " + String(repeating: " ", count: 11)
+            }
+            switch sym.other & 3 {
+            case 1: s += " .internal"
+            case 2: s += " .hidden"
+            case 3: s += " .protected"
+            default: if sym.other != 0 { s += " 0x" + hexPad(UInt64(sym.other), 2) }
+            }
+            s += " " + name + "\n"
+        }
+        return s + "\n\n"
     }
 
     // MARK: -d
