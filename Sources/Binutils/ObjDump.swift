@@ -411,11 +411,12 @@ public struct ObjDump {
             var skip = 0
             let endChars = Array(endText)
             while skip + 4 < endChars.count && endChars[skip..<(skip + 5)].allSatisfy({ $0 == "0" }) { skip += 4 }
-            func addressColumn(_ a: UInt64) -> String {
-                var chars = Array(hexPad(a, addrWidth).dropFirst(skip))
-                var k = 0
-                while k < chars.count - 1 && chars[k] == "0" { chars[k] = " "; k += 1 }
-                return String(chars)
+            let columnWidth = addrWidth - skip
+            func addressColumn(_ a: UInt64, _ out: inout TextBuffer) {
+                var n = 1
+                while n < 16 && a >> (4 * UInt64(n)) != 0 { n += 1 }
+                out.append(UInt8(ascii: " "), count: columnWidth - n)
+                out.appendHex(a, width: n)
             }
             // Split at labels (and ARM mode changes) so each run is decoded from its start.
             var cuts = Set(labs.map(\.address).filter { $0 > lo && $0 < hi })
@@ -433,12 +434,12 @@ public struct ObjDump {
                 do { bytes = try data.array(Int(start - sec.addr), Int(end - start)) } catch { throw ToolError("\(error)") }
                 let d = try disassembler(thumb: thumb)
                 let unit = isa == .x86_64 || isa == .i386 ? 1 : (thumb ? 2 : 4)
-                var out = ""
+                var out = TextBuffer()
                 d.disassemble(bytes, address: start, unit: unit) { insn in
-                    out += line(insn, isa: isa, thumb: thumb, f: f, labs: labs, sec: sec, addressColumn: addressColumn)
-                    if out.utf8.count > 1 << 16 { write(out); out = "" }
+                    line(insn, isa: isa, thumb: thumb, f: f, labs: labs, sec: sec, addressColumn: addressColumn, into: &out)
+                    if out.count > 1 << 16 { write(out.flush()) }
                 }
-                write(out)
+                write(out.flush())
             }
         }
     }
@@ -465,50 +466,56 @@ public struct ObjDump {
 
     /// One instruction in objdump's layout: address, raw bytes (7 per line on x86, words elsewhere), text.
     func line(_ insn: Instruction, isa: ISA, thumb: Bool, f: ELFFile, labs: [Label], sec: ELFSection,
-              addressColumn: (UInt64) -> String) -> String {
+              addressColumn: (UInt64, inout TextBuffer) -> Void, into out: inout TextBuffer) {
         let text = instructionText(insn, isa: isa, f: f, labs: labs, sec: sec)
-        var s = ""
+        let colon = UInt8(ascii: ":"), tab = UInt8(ascii: "\t"), space = UInt8(ascii: " "), newline = UInt8(ascii: "\n")
         switch isa {
         case .x86_64, .i386:
             let perLine = 7
-            var rest = insn.bytes[...]
+            var i = 0
             var first = true
-            var addr = insn.address
-            while first || !rest.isEmpty {
-                let chunk = rest.prefix(perLine)
-                rest = rest.dropFirst(chunk.count)
-                var raw = ""
+            while first || i < insn.bytes.count {
+                let n = min(perLine, insn.bytes.count - i)
+                addressColumn(insn.address &+ UInt64(i), &out)
+                out.append(byte: colon)
+                out.append(byte: tab)
                 if options.showRawInsn {
-                    for b in chunk { raw += hex2(b) + " " }
-                    if first { raw += String(repeating: " ", count: (perLine - chunk.count) * 3) }
+                    for k in i..<(i + n) {
+                        out.appendHex(UInt64(insn.bytes[k]), width: 2)
+                        out.append(byte: space)
+                    }
+                    if first { out.append(space, count: (perLine - n) * 3) }
                 }
                 if first {
-                    s += addressColumn(addr) + ":\t" + raw + "\t" + text + "\n"
-                } else if options.showRawInsn {
-                    s += addressColumn(addr) + ":\t" + raw + "\n"
+                    out.append(byte: tab)
+                    out.append(text)
                 }
-                addr &+= UInt64(chunk.count)
+                out.append(byte: newline)
+                i += n
                 first = false
                 if !options.showRawInsn || options.wide { break }
             }
         default:
             // Words (4 bytes) or Thumb halfwords, printed as numbers in the file's byte order.
-            var raw = ""
-            let unit = thumb ? 2 : 4
-            var i = 0
-            while i + unit <= insn.bytes.count {
-                var v: UInt32 = 0
-                for j in 0..<unit {
-                    let b = UInt32(insn.bytes[i + (f.header.bigEndian ? j : unit - 1 - j)])
-                    v = v << 8 | b
+            addressColumn(insn.address, &out)
+            out.append(byte: colon)
+            out.append(byte: tab)
+            if options.showRawInsn {
+                let unit = thumb ? 2 : 4
+                var i = 0
+                while i + unit <= insn.bytes.count {
+                    var v: UInt64 = 0
+                    for j in 0..<unit { v = v << 8 | UInt64(insn.bytes[i + (f.header.bigEndian ? j : unit - 1 - j)]) }
+                    out.appendHex(v, width: unit * 2)
+                    out.append(byte: space)
+                    i += unit
                 }
-                raw += hexPad(UInt64(v), unit * 2) + " "
-                i += unit
+                if thumb && insn.bytes.count == 2 { out.append(space, count: 5) }
+                out.append(byte: tab)
             }
-            if thumb && insn.bytes.count == 2 { raw += "     " }
-            s += addressColumn(insn.address) + ":\t" + (options.showRawInsn ? raw + "\t" : "") + text + "\n"
+            out.append(text)
+            out.append(byte: newline)
         }
-        return s
     }
 
     /// Capstone's text rewritten in objdump's conventions where they differ mechanically.
@@ -628,46 +635,56 @@ public struct ObjDump {
         m.hasPrefix("j") || m == "call" || m.hasPrefix("loop") || m == "jrcxz" || m == "xbegin"
     }
 
-    /// "$8, %rsp" → "$0x8,%rsp" (objdump prints immediates in hex, no space after commas).
+    /// "$8, %rsp" → "$0x8,%rsp", "8(%rax)" → "0x8(%rax)" (objdump prints numbers in hex, no space after commas).
     func x86Operands(_ s: String) -> String {
-        var out = ""
-        var i = s.startIndex
-        while i < s.endIndex {
-            let c = s[i]
-            if c == "," && s.index(after: i) < s.endIndex && s[s.index(after: i)] == " " {
-                out.append(",")
-                i = s.index(i, offsetBy: 2)
+        let u = Array(s.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(u.count + 8)
+        func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+        func appendHex(_ v: UInt64) {
+            out.append(contentsOf: [UInt8(ascii: "0"), UInt8(ascii: "x")])
+            out.append(contentsOf: Array(String(v, radix: 16).utf8))
+        }
+        var i = 0
+        while i < u.count {
+            let c = u[i]
+            if c == UInt8(ascii: ",") && i + 1 < u.count && u[i + 1] == UInt8(ascii: " ") {
+                out.append(c)
+                i += 2
                 continue
             }
-            if (c == "-" || c.isNumber) && (out.isEmpty || out.last == "," || out.last == " " || out.last == ":" || out.last == "*") {
-                // A decimal displacement "8(%rax)" / "-8(%rbp)": objdump prints hex.
-                var j = i
-                if c == "-" { j = s.index(after: j) }
-                var k = j
-                while k < s.endIndex && s[k].isNumber { k = s.index(after: k) }
-                if k > j && k < s.endIndex && s[k] == "(", let v = UInt64(s[j..<k]) {
-                    out += (c == "-" ? "-0x" : "0x") + String(v, radix: 16)
-                    i = k
+            let prev = out.last
+            let startsOperand = prev == nil || prev == UInt8(ascii: ",") || prev == UInt8(ascii: ":") || prev == UInt8(ascii: "*")
+            if (c == UInt8(ascii: "-") || isDigit(c)) && startsOperand {
+                // A decimal displacement "8(%rax)" / "-8(%rbp)".
+                var j = c == UInt8(ascii: "-") ? i + 1 : i
+                let digitsStart = j
+                while j < u.count && isDigit(u[j]) { j += 1 }
+                if j > digitsStart && j < u.count && u[j] == UInt8(ascii: "("), let v = UInt64(String(decoding: u[digitsStart..<j], as: UTF8.self)) {
+                    if c == UInt8(ascii: "-") { out.append(c) }
+                    appendHex(v)
+                    i = j
                     continue
                 }
             }
-            if c == "$" {
-                var j = s.index(after: i)
-                var neg = false
-                if j < s.endIndex && s[j] == "-" { neg = true; j = s.index(after: j) }
-                var k = j
-                while k < s.endIndex && s[k].isNumber { k = s.index(after: k) }
-                let digits = String(s[j..<k])
-                if !digits.isEmpty && !(k < s.endIndex && s[k] == "x"), let v = UInt64(digits) {
-                    out += "$0x" + String(neg ? UInt64(bitPattern: -Int64(bitPattern: v)) : v, radix: 16)
-                    i = k
+            if c == UInt8(ascii: "$") {
+                var j = i + 1
+                let neg = j < u.count && u[j] == UInt8(ascii: "-")
+                if neg { j += 1 }
+                let digitsStart = j
+                while j < u.count && isDigit(u[j]) { j += 1 }
+                let isHex = j < u.count && u[j] == UInt8(ascii: "x")
+                if j > digitsStart && !isHex, let v = UInt64(String(decoding: u[digitsStart..<j], as: UTF8.self)) {
+                    out.append(c)
+                    appendHex(neg ? UInt64(bitPattern: -Int64(bitPattern: v)) : v)
+                    i = j
                     continue
                 }
             }
             out.append(c)
-            i = s.index(after: i)
+            i += 1
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     func parseHex(_ s: String) -> UInt64? {
