@@ -74,7 +74,9 @@ public enum Demangler {
         return b.withMemoryRebound(to: CChar.self) { cs -> String? in
             guard let res = _swift_demangle(cs.baseAddress, cs.count, nil, nil, 0) else { return nil }
             defer { free(res) }
-            return String(cString: res)
+            let text = String(cString: res)
+            // The runtime hands back names it cannot demangle unchanged.
+            return text.utf8.elementsEqual(UnsafeRawBufferPointer(b)) ? nil : text
         }
     }
 }

@@ -1,7 +1,7 @@
 // Rust symbol demangling with GNU c++filt's text (libiberty rust-demangle in
 // verbose mode, as c++filt runs it): legacy `_ZN...17h<hash>E` symbols keep
 // their hash segment, v0 `_R...` symbols show crate disambiguators as
-// `crate[hex]` and integer constants with their type suffix.
+// `crate[hex]` and constants with their type (`3: usize`).
 
 private func c(_ s: Unicode.Scalar) -> UInt8 { UInt8(ascii: s) }
 private func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
@@ -595,9 +595,14 @@ struct RustDemangler {
         default:
             errored = true
         }
+        // c++filt's verbose mode names the constant's type.
+        if !errored, let t = Self.basicType(tag) {
+            emit(": ")
+            emit(t)
+        }
     }
 
-    /// An integer constant, with its type as suffix (c++filt's verbose mode).
+    /// An integer constant's value (beyond 64 bits: its hex digits).
     mutating func constUInt(_ tag: UInt8) {
         let h = hexNibbles()
         if errored { return }
@@ -608,8 +613,6 @@ struct RustDemangler {
             emit(String(h.value))
         } else {
             errored = true
-            return
         }
-        if let t = Self.basicType(tag) { emit(t) }
     }
 }
