@@ -18,6 +18,8 @@ let package = Package(
         .target(name: "ELF", dependencies: ["Bytes"]),
         // Layer 3: live procfs/sysfs readers and their pure parsers.
         .target(name: "ProcFS", dependencies: ["CSonde"]),
+        // Layer 2: symbol demangling: Itanium C++ and Rust as c++filt prints them, Swift through the runtime.
+        .target(name: "Demangle"),
         // Layer 2: machine code to instructions, through Capstone loaded at run time.
         .target(name: "Disasm"),
         // Layer 4: the engines behind readelf, nm, addr2line, objdump, objcopy, ldd.
@@ -33,6 +35,7 @@ let package = Package(
         ]),
         // Helpers shared by the test targets: running programs, compiling C fixtures, fake /proc trees.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "DemangleTests", dependencies: ["Demangle", "TestSupport"]),
         .testTarget(name: "ELFTests", dependencies: ["ELF", "Bytes", "TestSupport"]),
         .testTarget(name: "ProcFSTests", dependencies: ["ProcFS", "TestSupport"]),
         .testTarget(name: "MonitorsTests", dependencies: ["Monitors", "ProcFS", "Render", "TestSupport"]),
