@@ -184,6 +184,7 @@ public struct NMSymbol: Sendable {
     public var version: String
     public var type: UInt8
     public var sectionName: String
+    public var sectionAddress: UInt64 = 0
 }
 
 /// The `nm` tool.
@@ -198,7 +199,7 @@ public enum NM {
         for path in o.files {
             let bytes: Bytes
             do { bytes = try MappedFile.open(path) } catch {
-                err(errno == ENOENT || (error as? FileError)?.reason == "No such file or directory" ? "'\(path)': No such file" : "\(error)")
+                err(error.reason == "No such file or directory" ? "'\(path)': No such file" : "\(error)")
                 status = 1
                 continue
             }
@@ -223,7 +224,8 @@ public enum NM {
                         let syms = try symbols(f, o)
                         if syms.isEmpty { if !o.quiet { err("\(m.name): no symbols") }; continue }
                         if o.json { json.append(jsonFile(label, syms)); continue }
-                        render(syms, f, o, out, prefix: o.format == .posix ? "\(path)[\(m.name)]: " : "\(path):\(m.name):", sysvName: m.name)
+                        render(syms, f, o, out, prefix: o.format == .posix ? "\(path)[\(m.name)]: " : "\(path):\(m.name):",
+                               sysvName: "\(path)[\(m.name)]")
                     } catch { err("\(label): \(error)"); status = 1 }
                 }
                 continue
@@ -374,7 +376,8 @@ public enum NM {
             }
             let secName = und ? "*UND*" : com ? "*COM*" : abs ? "*ABS*" : f.sections[shndx].name
             out.append(NMSymbol(name: name, letter: letter, value: und ? 0 : s.value, size: s.size, undefined: letter == "U" || letter == "w" || letter == "v",
-                                version: version, type: s.type, sectionName: secName))
+                                version: version, type: s.type, sectionName: secName,
+                                sectionAddress: !und && !com && !abs ? f.sections[shndx].addr : 0))
         }
         sortSymbols(&out, o)
         return out
@@ -394,51 +397,59 @@ public enum NM {
     }
 
     static func sortSymbols(_ syms: inout [NMSymbol], _ o: NMOptions) {
-        let cmp: (NMSymbol, NMSymbol) -> Int
+        let reverse = o.reverse
         switch o.sort {
         case .none: return
-        case .name: cmp = { nameLess($0.name, $1.name) }
+        case .name:
+            stableSort(&syms) { x, y in let c = nameLess(x.name, y.name); return reverse ? c > 0 : c < 0 }
         case .numeric:
-            cmp = { x, y in
+            stableSort(&syms) { x, y in
                 let xu = x.sectionName == "*UND*", yu = y.sectionName == "*UND*"
-                if xu != yu { return xu ? -1 : 1 }
-                if !xu && x.value != y.value { return x.value < y.value ? -1 : 1 }
-                return nameLess(x.name, y.name)
+                var c: Int
+                if xu != yu { c = xu ? -1 : 1 } else if !xu && x.value != y.value { c = x.value < y.value ? -1 : 1 } else { c = nameLess(x.name, y.name) }
+                return reverse ? c > 0 : c < 0
             }
         case .size:
-            syms.removeAll { $0.size == 0 }
-            cmp = { x, y in
-                if x.size != y.size { return x.size < y.size ? -1 : 1 }
+            // binutils: qsort by size_forward1 (value, section address, file-name heuristics, name),
+            // drop zero sizes, then qsort by size and name (both reversed by -r); glibc's qsort is stable.
+            stableSort(&syms) { x, y in
+                if x.value != y.value { return x.value < y.value }
+                if x.sectionAddress != y.sectionAddress { return x.sectionAddress < y.sectionAddress }
                 func gnu(_ s: NMSymbol) -> Bool { s.name.contains("gnu_compiled") || s.name.contains("gcc2_compiled") }
                 let xg = gnu(x), yg = gnu(y)
-                if xg != yg { return xg ? -1 : 1 }
+                if xg != yg { return xg }
                 func file(_ s: NMSymbol) -> Bool {
                     let u = Array(s.name.utf8)
                     return s.type == STT.file || (u.count > 2 && u[u.count - 2] == 0x2e && (u[u.count - 1] == 0x6f || u[u.count - 1] == 0x61))
                 }
                 let xf = file(x), yf = file(y)
-                if xf != yf { return xf ? -1 : 1 }
-                return nameLess(x.name, y.name)
+                if xf != yf { return xf }
+                return nameLess(x.name, y.name) < 0
+            }
+            syms.removeAll { $0.size == 0 }
+            stableSort(&syms) { x, y in
+                var c: Int
+                if x.size != y.size { c = x.size < y.size ? -1 : 1 } else { c = nameLess(x.name, y.name) }
+                return reverse ? c > 0 : c < 0
             }
         }
-        let reverse = o.reverse
-        // Stable merge sort (glibc's qsort is a merge sort: equal keys keep table order).
-        var idx = Array(syms.indices)
+    }
+
+    /// Bottom-up merge sort: stable, like glibc's qsort for these sizes.
+    static func stableSort(_ syms: inout [NMSymbol], _ less: (NMSymbol, NMSymbol) -> Bool) {
+        let n = syms.count
+        guard n > 1 else { return }
+        var idx = Array(0..<n)
         var tmp = idx
         let all = syms
-        func less(_ a: Int, _ b: Int) -> Bool {
-            let c = cmp(all[a], all[b])
-            return reverse ? c > 0 : c < 0
-        }
         var width = 1
-        let n = idx.count
         while width < n {
             var i = 0
             while i < n {
                 let mid = min(i + width, n), hi = min(i + 2 * width, n)
                 var l = i, r = mid, k = i
                 while l < mid && r < hi {
-                    if less(idx[r], idx[l]) { tmp[k] = idx[r]; r += 1 } else { tmp[k] = idx[l]; l += 1 }
+                    if less(all[idx[r]], all[idx[l]]) { tmp[k] = idx[r]; r += 1 } else { tmp[k] = idx[l]; l += 1 }
                     k += 1
                 }
                 while l < mid { tmp[k] = idx[l]; l += 1; k += 1 }
@@ -469,7 +480,8 @@ public enum NM {
             for s in syms {
                 var line = o.fileNamePerSymbol ? prefix : ""
                 if s.undefined { line += blank } else {
-                    line += value(s.value, o, width: width, pad: true)
+                    // --size-sort without -S shows the size in the value column, like binutils.
+                    line += value(o.sort == .size && !o.printSize ? s.size : s.value, o, width: width, pad: true)
                     if o.printSize && s.size != 0 { line += " " + value(s.size, o, width: width, pad: true) }
                 }
                 line += " "
@@ -492,7 +504,7 @@ public enum NM {
                 out.emit(line + "\n")
             }
         case .sysv:
-            if !o.fileNamePerSymbol {
+            do {
                 out.emit("\n\nSymbols from \(sysvName):\n\n")
                 out.emit(width == 16 ? "Name                  Value           Class        Type         Size             Line  Section\n\n"
                                      : "Name                  Value   Class        Type         Size     Line  Section\n\n")

@@ -230,7 +230,7 @@ final class ReadelfPrinter {
                 line += Fmt.dec(Int(s.link), 2) + " " + Fmt.dec(Int(s.info), 3) + " " + Fmt.dec(s.addralign, 2) + "\n"
             } else if details {
                 line += " " + longHex(s.addr) + "  " + longHex(s.offset) + "  \(s.link)\n       "
-                line += longHex(s.size) + " " + longHex(s.entsize) + "  " + Fmt.padRight(String(s.info), 16) + " \(s.addralign)\n"
+                line += longHex(s.size) + " " + longHex(s.entsize) + "  " + Fmt.padRight(String(s.info), 16) + "  \(s.addralign)\n"
             } else {
                 line += " " + longHex(s.addr) + "  " + Fmt.hex(s.offset, 8) + "\n       "
                 line += longHex(s.size) + "  " + longHex(s.entsize)
@@ -245,12 +245,12 @@ final class ReadelfPrinter {
                     let size = is64 ? ((try? raw.u64(8)) ?? 0) : UInt64((try? raw.u32(4)) ?? 0)
                     let align = is64 ? ((try? raw.u64(16)) ?? 0) : UInt64((try? raw.u32(8)) ?? 0)
                     let tn = type == 1 ? "ZLIB" : type == 2 ? "ZSTD" : "[<unknown>: 0x\(Fmt.hex(UInt64(type)))]"
-                    line += "       \(tn), \(Fmt.hex(size)), \(align)\n"
+                    line += "       \(tn), \(longHex(size)), \(align)\n"
                 }
             }
             emit(line)
         }
-        if !details { emit(ELFNames.sectionFlagKey(machine: machine)) }
+        if !details { emit(ELFNames.sectionFlagKey(machine: machine, osabi: h.osabi)) }
     }
 
     // MARK: -g
@@ -518,37 +518,8 @@ final class ReadelfPrinter {
     }
 
     func printRelr(_ s: ELFSection, _ relocs: [ELFRelocation]) {
-        // binutils 2.40 prints the raw RELR words with their decoded addresses.
-        emit(is64 ? "Index: Entry            Address           Symbolic Address\n" : "Index: Entry    Address   Symbolic Address\n")
-        guard let d = try? f.rawData(s) else { return }
-        let w = is64 ? 8 : 4
-        var base: UInt64 = 0
-        var i = 0
-        let bits = UInt64(w * 8 - 1)
-        while (i + 1) * w <= d.count {
-            let e = (try? d.unsigned(i * w, size: w)) ?? 0
-            let idx = Fmt.padRight(Fmt.hex(UInt64(i), 4), 4)
-            if e & 1 == 0 {
-                emit(idx + ":  " + Fmt.hex(e, w * 2) + " " + Fmt.hex(e, w * 2) + "\n")
-                base = e &+ UInt64(w)
-            } else {
-                emit(idx + ":  " + Fmt.hex(e, w * 2))
-                var m = e >> 1
-                var a = base
-                var first = true
-                while m != 0 {
-                    if m & 1 != 0 {
-                        emit((first ? " " : "\n" + String(repeating: " ", count: 7 + w * 2 + 1)) + Fmt.hex(a, w * 2))
-                        first = false
-                    }
-                    m >>= 1
-                    a = a &+ UInt64(w)
-                }
-                emit("\n")
-                base = base &+ bits &* UInt64(w)
-            }
-            i += 1
-        }
+        emit("  \(relocs.count) \(relocs.count == 1 ? "offset" : "offsets")\n")
+        for r in relocs { emit(longHex(r.offset) + "\n") }
     }
 
     // MARK: -u
@@ -573,11 +544,7 @@ final class ReadelfPrinter {
     /// readelf's version suffix for a .dynsym symbol: "@@V", "@V" or "@V (n)".
     func readelfVersion(_ i: Int, _ sym: ELFSymbol) -> String? {
         guard let info = readelfVersionInfo(i, sym) else { return nil }
-        switch info.kind {
-        case 0: return "@@" + info.name
-        case 1: return "@" + info.name
-        default: return "@\(info.name) (\(info.other))"
-        }
+        return (info.kind == 0 ? "@@" : "@") + info.name
     }
 
     /// kind 0 public, 1 hidden, 2 needed (undefined).
@@ -588,6 +555,8 @@ final class ReadelfPrinter {
         let hidden = data & 0x8000 != 0
         if sym.shndx != SHN.undef && data != 0x8001 {
             if let d = v.definitions.first(where: { $0.index == data & 0x7fff }), let n = d.names.first {
+                // A version's own definition symbol (ABS "GLIBC_2.10") is printed bare.
+                if sym.shndx == SHN.abs && sym.name == n { return nil }
                 return (n, hidden ? 1 : 0, 0)
             }
         }
@@ -687,7 +656,7 @@ final class ReadelfPrinter {
                     }
                     lengths.append(len)
                 }
-                emitHistogram(".hash", lengths)
+                emitHistogram(nil, lengths)
             }
         }
         lengths = []
@@ -716,30 +685,31 @@ final class ReadelfPrinter {
         }
     }
 
-    func emitHistogram(_ name: String, _ lengths: [Int]) {
+    func emitHistogram(_ name: String?, _ lengths: [Int]) {
         let nb = lengths.count
-        emit("\nHistogram for `\(name)' bucket list length (total of \(nb) \(nb == 1 ? "bucket" : "buckets")):\n")
-        guard nb > 0 else { return }
+        guard nb > 0, lengths.contains(where: { $0 > 0 }) else { return }
+        let title = name.map { "Histogram for `\($0)' bucket list length" } ?? "Histogram for bucket list length"
+        emit("\n\(title) (total of \(nb) \(nb == 1 ? "bucket" : "buckets")):\n")
         let maxLen = lengths.max() ?? 0
         var counts = [Int](repeating: 0, count: maxLen + 1)
         for l in lengths { counts[l] += 1 }
         let nsyms = lengths.reduce(0, +)
         emit(" Length  Number     % of total  Coverage\n")
-        emit("      0  " + Fmt.padRight(String(counts[0]), 10) + " (" + pct(counts[0] * 1000 / nb) + "%)\n")
+        emit("      0  " + Fmt.padRight(String(counts[0]), 10) + " (" + pct(Double(counts[0]) * 100 / Double(nb)) + "%)\n")
         var nzero = 0
         for i in 1...max(1, maxLen) where i <= maxLen {
             nzero += counts[i] * i
-            emit(Fmt.dec(i, 7) + "  " + Fmt.padRight(String(counts[i]), 10) + " (" + pct(counts[i] * 1000 / nb) + "%)    " + pct(nsyms == 0 ? 0 : nzero * 1000 / nsyms) + "%\n")
+            emit(Fmt.dec(i, 7) + "  " + Fmt.padRight(String(counts[i]), 10) + " (" + pct(Double(counts[i]) * 100 / Double(nb)) + "%)    " + pct(nsyms == 0 ? 0 : Double(nzero) * 100 / Double(nsyms)) + "%\n")
         }
     }
 
-    func pct(_ permille: Int) -> String { Fmt.padLeft("\(permille / 10).\(permille % 10)", 5) }
+    func pct(_ v: Double) -> String { Fmt.padLeft(Render.Format.fixed(v, 1), 5) }
 
     // MARK: -V
 
     func printVersions() {
         var any = false
-        let addrHex: (UInt64) -> String = { [is64] v in Fmt.hex(v, is64 ? 16 : 8) }
+        let addrHex: (UInt64) -> String = { v in Fmt.hex(v, 16) }
         for s in f.sections {
             switch s.type {
             case SHT.gnuVerdef:
@@ -952,8 +922,10 @@ final class ReadelfPrinter {
     }
 
     func printNote(_ n: ELFNote) {
-        emit("  " + Fmt.padRight(n.name, 20) + " 0x" + Fmt.hex(UInt64(n.desc.count), 8) + "\t" + ReadelfNotes.typeName(n, fileType: f.header.type) + "\n")
-        emit(ReadelfNotes.details(n, file: f, wide: o.wide))
+        let details = ReadelfNotes.details(n, file: f, wide: o.wide)
+        emit("  " + Fmt.padRight(n.name, 20) + " 0x" + Fmt.hex(UInt64(n.desc.count), 8) + "\t" + ReadelfNotes.typeName(n, fileType: f.header.type))
+        emit(o.wide && !details.isEmpty ? "\t" : "\n")
+        emit(details)
     }
 
     // MARK: -A

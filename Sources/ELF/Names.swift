@@ -208,7 +208,7 @@ public enum ELFNames {
         ]
         for (bit, c) in pairs where f & bit != 0 { s.append(c); f &= ~bit }
         // GNU_RETAIN (R) and GNU_MBIND (D) only under GNU/none OS ABIs.
-        if f & 0x20_0000 != 0 && (osabi == 0 || osabi == 3 || osabi == 9) { s.append("R"); f &= ~0x20_0000 }
+        if f & 0x20_0000 != 0 && (osabi == 3 || osabi == 9) { s.append("R"); f &= ~0x20_0000 }
         if f & 0x100_0000 != 0 && (osabi == 0 || osabi == 3 || osabi == 9) { s.append("D"); f &= ~0x100_0000 }
         if f & 0x8000_0000 != 0 { s.append("E"); f &= ~0x8000_0000 }
         if machine == EM.x86_64, f & 0x1000_0000 != 0 { s.append("l"); f &= ~0x1000_0000 }
@@ -220,15 +220,16 @@ public enum ELFNames {
     }
 
     /// The "Key to Flags" legend printed after readelf -S.
-    public static func sectionFlagKey(machine: UInt16) -> String {
+    public static func sectionFlagKey(machine: UInt16, osabi: UInt8 = 0) -> String {
         var s = "Key to Flags:\n"
         s += "  W (write), A (alloc), X (execute), M (merge), S (strings), I (info),\n"
         s += "  L (link order), O (extra OS processing required), G (group), T (TLS),\n"
         s += "  C (compressed), x (unknown), o (OS specific), E (exclude),\n"
+        s += osabi == 3 || osabi == 9 ? "  R (retain), D (mbind), " : "  D (mbind), "
         switch machine {
-        case EM.x86_64, 0x8c /* L1OM */, 0xb5 /* K1OM */: s += "  D (mbind), l (large), p (processor specific)\n"
-        case EM.arm: s += "  D (mbind), y (purecode), p (processor specific)\n"
-        default: s += "  D (mbind), p (processor specific)\n"
+        case EM.x86_64, 0x8c /* L1OM */, 0xb5 /* K1OM */: s += "l (large), p (processor specific)\n"
+        case EM.arm: s += "y (purecode), p (processor specific)\n"
+        default: s += "p (processor specific)\n"
         }
         return s
     }
