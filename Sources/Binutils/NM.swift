@@ -191,8 +191,8 @@ public struct NMSymbol: Sendable {
 public enum NM {
     public static func run(_ args: [String], out: OutputSink, err: @escaping (String) -> Void) throws(ToolError) -> Int32 {
         let o = try NMOptions.parse(args)
-        if o.help { out.emit(NMOptions.helpText); return 0 }
-        if o.version { out.emit("sonde nm (compatible with GNU nm 2.40)\n"); return 0 }
+        if o.help { out.emit(NMOptions.helpText); out.flush(); return 0 }
+        if o.version { out.emit("sonde nm (compatible with GNU nm 2.40)\n"); out.flush(); return 0 }
         var status: Int32 = 0
         let multi = o.files.count > 1
         var json: [JSON] = []
@@ -206,13 +206,13 @@ public enum NM {
             if Archive.isArchive(bytes) {
                 let ar: Archive
                 do { ar = try Archive(bytes) } catch { err("\(path): \(error)"); status = 1; continue }
-                if multi && !o.fileNamePerSymbol && o.format == .bsd && !o.json { out.emit("\n\(path):\n") }
+                if multi && o.format == .bsd && !o.json { out.emit("\n\(path):\n") }
                 for m in ar.members {
                     if !o.fileNamePerSymbol && !o.json {
                         switch o.format {
-                        case .bsd, .just: out.emit("\n\(m.name):\n")
+                        case .bsd: out.emit("\n\(m.name):\n")
                         case .posix: out.emit("\(path)[\(m.name)]:\n")
-                        case .sysv: break
+                        case .sysv, .just: break
                         }
                     }
                     let f: ELFFile
@@ -238,9 +238,9 @@ public enum NM {
             }
             if multi && !o.fileNamePerSymbol && !o.json {
                 switch o.format {
-                case .bsd, .just: out.emit("\n\(path):\n")
+                case .bsd: out.emit("\n\(path):\n")
                 case .posix: out.emit("\(path):\n")
-                case .sysv: break
+                case .sysv, .just: break
                 }
             }
             do {

@@ -8,8 +8,8 @@ public enum Readelf {
     /// ("PATH: why"), the CLI prefixes "sonde readelf: ". Returns the exit status.
     public static func run(_ args: [String], out: OutputSink, err: @escaping (String) -> Void) throws(ToolError) -> Int32 {
         let o = try ReadelfOptions.parse(args)
-        if o.help { out.emit(ReadelfOptions.helpText); return 0 }
-        if o.version { out.emit("sonde readelf (compatible with GNU readelf 2.40)\n"); return 0 }
+        if o.help { out.emit(ReadelfOptions.helpText); out.flush(); return 0 }
+        if o.version { out.emit("sonde readelf (compatible with GNU readelf 2.40)\n"); out.flush(); return 0 }
         if o.files.isEmpty || !o.anything {
             throw .usage(o.files.isEmpty ? "no input files\n" + ReadelfOptions.usageLine : "nothing to do\n" + ReadelfOptions.usageLine)
         }

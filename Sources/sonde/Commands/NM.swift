@@ -4,7 +4,7 @@ import Render
 
 struct NM: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "nm", abstract: "List symbols from object files (binutils nm syntax: -aADgunprSC, --size-sort, -t, -P, --json).")
+        commandName: "nm", abstract: "List symbols from object files (binutils nm syntax: -aADgunprSC, --size-sort, -t, -P, --json).", helpNames: [])
 
     @Argument(parsing: .captureForPassthrough, help: "nm options and files.")
     var args: [String] = []

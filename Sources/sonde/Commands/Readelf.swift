@@ -4,7 +4,7 @@ import Render
 
 struct Readelf: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "readelf", abstract: "Display information about ELF files (binutils readelf syntax: -hSlsrdnVA, -W, -x, -p, --json).")
+        commandName: "readelf", abstract: "Display information about ELF files (binutils readelf syntax: -hSlsrdnVA, -W, -x, -p, --json).", helpNames: [])
 
     @Argument(parsing: .captureForPassthrough, help: "readelf options and files.")
     var args: [String] = []
