@@ -255,6 +255,13 @@ public enum NM {
         return status
     }
 
+    /// Lists one parsed file's symbols in the selected format (for tests and fuzzing).
+    public static func render(_ f: ELFFile, _ o: NMOptions, to out: OutputSink) throws {
+        let syms = try symbols(f, o)
+        if o.json { out.emit(jsonFile(f.path ?? "", syms).serialized()); return }
+        render(syms, f, o, out, prefix: "", sysvName: f.path ?? "")
+    }
+
     static func jsonFile(_ path: String, _ syms: [NMSymbol]) -> JSON {
         .object([("file", .string(path)), ("symbols", .array(syms.map { s in
             var fields: [(String, JSON)] = [("name", .string(s.name)), ("type", .string(String(s.letter)))]

@@ -51,6 +51,13 @@ public enum Readelf {
     }
 }
 
+extension Readelf {
+    /// Renders one parsed file with the given options (the engine behind `run`, for tests and fuzzing).
+    public static func render(_ f: ELFFile, _ o: ReadelfOptions, to out: OutputSink, err: @escaping (String) -> Void = { _ in }) throws {
+        try ReadelfPrinter(f, o, out, err).printAll()
+    }
+}
+
 /// Renders one ELF file the way readelf does.
 final class ReadelfPrinter {
     let f: ELFFile
