@@ -352,7 +352,7 @@ public enum NM {
                 letter = "?"
             } else {
                 var c: Character = abs ? "a" : classes[shndx]
-                if global { c = Character(c.uppercased()) }
+                if global, let a = c.asciiValue, a >= 0x61 && a <= 0x7a { c = Character(Unicode.Scalar(a - 0x20)) }
                 letter = c
             }
             // Filters, in nm's order.
@@ -403,43 +403,140 @@ public enum NM {
         }
     }
 
-    static func sortSymbols(_ syms: inout [NMSymbol], _ o: NMOptions) {
-        let reverse = o.reverse
-        switch o.sort {
-        case .none: return
-        case .name:
-            stableSort(&syms) { x, y in let c = nameLess(x.name, y.name); return reverse ? c > 0 : c < 0 }
-        case .numeric:
-            stableSort(&syms) { x, y in
-                let xu = x.sectionName == "*UND*", yu = y.sectionName == "*UND*"
-                var c: Int
-                if xu != yu { c = xu ? -1 : 1 } else if !xu && x.value != y.value { c = x.value < y.value ? -1 : 1 } else { c = nameLess(x.name, y.name) }
-                return reverse ? c > 0 : c < 0
-            }
-        case .size:
-            // binutils: qsort by size_forward1 (value, section address, file-name heuristics, name),
-            // drop zero sizes, then qsort by size and name (both reversed by -r); glibc's qsort is stable.
-            stableSort(&syms) { x, y in
-                if x.value != y.value { return x.value < y.value }
-                if x.sectionAddress != y.sectionAddress { return x.sectionAddress < y.sectionAddress }
-                func gnu(_ s: NMSymbol) -> Bool { s.name.contains("gnu_compiled") || s.name.contains("gcc2_compiled") }
-                let xg = gnu(x), yg = gnu(y)
-                if xg != yg { return xg }
-                func file(_ s: NMSymbol) -> Bool {
-                    let u = Array(s.name.utf8)
-                    return s.type == STT.file || (u.count > 2 && u[u.count - 2] == 0x2e && (u[u.count - 1] == 0x6f || u[u.count - 1] == 0x61))
-                }
-                let xf = file(x), yf = file(y)
-                if xf != yf { return xf }
-                return nameLess(x.name, y.name) < 0
-            }
-            syms.removeAll { $0.size == 0 }
-            stableSort(&syms) { x, y in
-                var c: Int
-                if x.size != y.size { c = x.size < y.size ? -1 : 1 } else { c = nameLess(x.name, y.name) }
-                return reverse ? c > 0 : c < 0
+    /// All symbol names in one byte buffer, so sorting compares with memcmp and no reference counting.
+    struct NameKeys {
+        var bytes: [UInt8] = []
+        var offsets: [Int] = []
+        var lengths: [Int] = []
+        init(_ syms: [NMSymbol]) {
+            offsets.reserveCapacity(syms.count)
+            lengths.reserveCapacity(syms.count)
+            for s in syms {
+                var n = s.name
+                n.withUTF8 { u in offsets.append(bytes.count); lengths.append(u.count); bytes.append(contentsOf: u) }
             }
         }
+    }
+
+    static func sortSymbols(_ syms: inout [NMSymbol], _ o: NMOptions) {
+        let reverse = o.reverse
+        if o.sort == .none { return }
+        if o.sort == .size {
+            sizeSort(&syms, reverse)
+            return
+        }
+        let keys = NameKeys(syms)
+        let numeric = o.sort == .numeric
+        let undef = syms.map { $0.sectionName == "*UND*" }
+        let values = syms.map(\.value)
+        // The first 24 name bytes as three big-endian words decide most comparisons without memcmp
+        // (mangled names share long prefixes).
+        let words = 3
+        var prefixes = [UInt64](repeating: 0, count: syms.count * words)
+        keys.bytes.withUnsafeBufferPointer { buf in
+            for i in 0..<syms.count {
+                let o = keys.offsets[i], n = keys.lengths[i]
+                for w in 0..<words {
+                    var k: UInt64 = 0
+                    for j in (w * 8)..<(w * 8 + 8) { k = (k << 8) | UInt64(j < n ? buf[o + j] : 0) }
+                    prefixes[i * words + w] = k
+                }
+            }
+        }
+        let order: [Int] = keys.bytes.withUnsafeBufferPointer { buf in
+            let base = buf.baseAddress
+            return keys.offsets.withUnsafeBufferPointer { off in
+                keys.lengths.withUnsafeBufferPointer { len in
+                    undef.withUnsafeBufferPointer { und in
+                        values.withUnsafeBufferPointer { val in
+                            prefixes.withUnsafeBufferPointer { pre in
+                                stableOrder(syms.count) { a, b in
+                                    var c = 0
+                                    if numeric {
+                                        if und[a] != und[b] { c = und[a] ? -1 : 1 } else if !und[a] && val[a] != val[b] { c = val[a] < val[b] ? -1 : 1 }
+                                    }
+                                    if c == 0 {
+                                        let pa = a * words, pb = b * words
+                                        if pre[pa] != pre[pb] {
+                                            c = pre[pa] < pre[pb] ? -1 : 1
+                                        } else if pre[pa + 1] != pre[pb + 1] {
+                                            c = pre[pa + 1] < pre[pb + 1] ? -1 : 1
+                                        } else if pre[pa + 2] != pre[pb + 2] {
+                                            c = pre[pa + 2] < pre[pb + 2] ? -1 : 1
+                                        } else {
+                                            let la = len[a], lb = len[b]
+                                            let m = min(la, lb)
+                                            let skip = 8 * words
+                                            let r = m <= skip || base == nil ? 0 : memcmp(base! + off[a] + skip, base! + off[b] + skip, m - skip)
+                                            c = r != 0 ? (r < 0 ? -1 : 1) : (la == lb ? 0 : (la < lb ? -1 : 1))
+                                        }
+                                    }
+                                    return reverse ? c > 0 : c < 0
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        syms = order.map { syms[$0] }
+    }
+
+    static func sizeSort(_ syms: inout [NMSymbol], _ reverse: Bool) {
+        // binutils: qsort by size_forward1 (value, section address, file-name heuristics, name),
+        // drop zero sizes, then qsort by size and name (both reversed by -r); glibc's qsort is stable.
+        stableSort(&syms) { x, y in
+            if x.value != y.value { return x.value < y.value }
+            if x.sectionAddress != y.sectionAddress { return x.sectionAddress < y.sectionAddress }
+            func gnu(_ s: NMSymbol) -> Bool { s.name.contains("gnu_compiled") || s.name.contains("gcc2_compiled") }
+            let xg = gnu(x), yg = gnu(y)
+            if xg != yg { return xg }
+            func file(_ s: NMSymbol) -> Bool {
+                let u = Array(s.name.utf8)
+                return s.type == STT.file || (u.count > 2 && u[u.count - 2] == 0x2e && (u[u.count - 1] == 0x6f || u[u.count - 1] == 0x61))
+            }
+            let xf = file(x), yf = file(y)
+            if xf != yf { return xf }
+            return nameLess(x.name, y.name) < 0
+        }
+        syms.removeAll { $0.size == 0 }
+        stableSort(&syms) { x, y in
+            var c: Int
+            if x.size != y.size { c = x.size < y.size ? -1 : 1 } else { c = nameLess(x.name, y.name) }
+            return reverse ? c > 0 : c < 0
+        }
+    }
+
+    /// Stable merge sort of 0..<n by `less` on indices.
+    static func stableOrder(_ n: Int, _ less: (Int, Int) -> Bool) -> [Int] {
+        var idx = Array(0..<n)
+        guard n > 1 else { return idx }
+        var tmp = idx
+        var width = 1
+        var inTmp = false
+        idx.withUnsafeMutableBufferPointer { a in
+            tmp.withUnsafeMutableBufferPointer { b in
+                var src = a, dst = b
+                while width < n {
+                    var i = 0
+                    while i < n {
+                        let mid = min(i + width, n), hi = min(i + 2 * width, n)
+                        var l = i, r = mid, k = i
+                        while l < mid && r < hi {
+                            if less(src[r], src[l]) { dst[k] = src[r]; r += 1 } else { dst[k] = src[l]; l += 1 }
+                            k += 1
+                        }
+                        while l < mid { dst[k] = src[l]; l += 1; k += 1 }
+                        while r < hi { dst[k] = src[r]; r += 1; k += 1 }
+                        i += 2 * width
+                    }
+                    swap(&src, &dst)
+                    inTmp.toggle()
+                    width *= 2
+                }
+            }
+        }
+        return inTmp ? tmp : idx
     }
 
     /// Bottom-up merge sort: stable, like glibc's qsort for these sizes.
@@ -484,18 +581,23 @@ public enum NM {
         func name(_ s: NMSymbol) -> String { (o.demangle ? demangleName(s.name) : s.name) + s.version }
         switch o.format {
         case .bsd:
+            let hexFast = o.radix == 16
             for s in syms {
-                var line = o.fileNamePerSymbol ? prefix : ""
-                if s.undefined { line += blank } else {
+                if o.fileNamePerSymbol { out.emit(prefix) }
+                if s.undefined { out.emit(blank) } else {
                     // --size-sort without -S shows the size in the value column, like binutils.
-                    line += value(o.sort == .size && !o.printSize ? s.size : s.value, o, width: width, pad: true)
-                    if o.printSize && s.size != 0 { line += " " + value(s.size, o, width: width, pad: true) }
+                    let v = o.sort == .size && !o.printSize ? s.size : s.value
+                    if hexFast { out.emitHex(v, width: width) } else { out.emit(value(v, o, width: width, pad: true)) }
+                    if o.printSize && s.size != 0 {
+                        out.emit(byte: 0x20)
+                        if hexFast { out.emitHex(s.size, width: width) } else { out.emit(value(s.size, o, width: width, pad: true)) }
+                    }
                 }
-                line += " "
-                line.append(s.letter)
-                line += " "
-                line += name(s)
-                out.emit(line)
+                out.emit(byte: 0x20)
+                out.emit(byte: s.letter.asciiValue ?? 0x3f)
+                out.emit(byte: 0x20)
+                out.emit(o.demangle ? demangleName(s.name) : s.name)
+                if !s.version.isEmpty { out.emit(s.version) }
                 out.emit(byte: 0x0a)
             }
         case .just:

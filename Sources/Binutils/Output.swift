@@ -23,7 +23,11 @@ public final class OutputSink {
     @inline(__always)
     public func emit(byte: UInt8) { buffer.append(byte) }
 
-    public func emit(bytes: UnsafeRawBufferPointer) { buffer.append(contentsOf: bytes) }
+    @inline(__always)
+    public func emit(bytes: UnsafeRawBufferPointer) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { flush() }
+    }
 
     public func flush() {
         guard let fd else {
@@ -88,4 +92,54 @@ enum Fmt {
 
     static func dec(_ v: Int, _ w: Int) -> String { padLeft(String(v), w) }
     static func dec(_ v: UInt64, _ w: Int) -> String { padLeft(String(v), w) }
+}
+
+extension OutputSink {
+    /// Appends lowercase hex of `v`, zero-padded to `width` digits, without building a String.
+    @inline(__always)
+    func emitHex(_ v: UInt64, width: Int) {
+        var tmp: (UInt64, UInt64) = (0, 0)
+        var n = 0
+        var x = v
+        withUnsafeMutableBytes(of: &tmp) { raw in
+            repeat { raw[15 - n] = Fmt.digits[Int(x & 15)]; x >>= 4; n += 1 } while x != 0
+            var pad = width - n
+            while pad > 0 { emit(byte: 0x30); pad -= 1 }
+            emit(bytes: UnsafeRawBufferPointer(rebasing: raw[(16 - n)...]))
+        }
+    }
+
+    /// Appends `v` in decimal, right-aligned in `width` columns.
+    @inline(__always)
+    func emitDec(_ v: UInt64, width: Int) {
+        var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var n = 0
+        var x = v
+        withUnsafeMutableBytes(of: &tmp) { raw in
+            repeat { raw[23 - n] = 0x30 + UInt8(x % 10); x /= 10; n += 1 } while x != 0
+            var pad = width - n
+            while pad > 0 { emit(byte: 0x20); pad -= 1 }
+            emit(bytes: UnsafeRawBufferPointer(rebasing: raw[(24 - n)...]))
+        }
+    }
+
+    /// Appends `s` left-aligned in `width` columns.
+    @inline(__always)
+    func emitPadded(_ s: String, width: Int) {
+        var s = s
+        let n = s.withUTF8 { u in emit(bytes: UnsafeRawBufferPointer(u)); return u.count }
+        var pad = width - n
+        while pad > 0 { emit(byte: 0x20); pad -= 1 }
+    }
+
+    /// Appends `s` right-aligned in `width` columns.
+    @inline(__always)
+    func emitRight(_ s: String, width: Int) {
+        var s = s
+        s.withUTF8 { u in
+            var pad = width - u.count
+            while pad > 0 { emit(byte: 0x20); pad -= 1 }
+            emit(bytes: UnsafeRawBufferPointer(u))
+        }
+    }
 }

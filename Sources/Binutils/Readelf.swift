@@ -587,19 +587,31 @@ final class ReadelfPrinter {
             let dynsym = s.type == SHT.dynsym
             let shndxTable = extendedIndexes(for: s)
             for sym in syms {
-                var line = Fmt.dec(sym.index, 6) + ": " + longHex(sym.value) + " "
-                line += sym.size <= 99999 ? Fmt.dec(sym.size, 5) : "0x" + Fmt.hex(sym.size)
-                line += " " + Fmt.padRight(ELFNames.symbolType(sym.type, machine: machine), 7)
-                line += " " + Fmt.padRight(ELFNames.symbolBinding(sym.binding), 6)
+                out.emitDec(UInt64(sym.index), width: 6)
+                out.emit(byte: 0x3a); out.emit(byte: 0x20)
+                out.emitHex(is64 ? sym.value : sym.value & 0xffff_ffff, width: is64 ? 16 : 8)
+                out.emit(byte: 0x20)
+                if sym.size <= 99999 { out.emitDec(sym.size, width: 5) } else { out.emit("0x"); out.emitHex(sym.size, width: 0) }
+                out.emit(byte: 0x20)
+                out.emitPadded(ELFNames.symbolType(sym.type, machine: machine), width: 7)
+                out.emit(byte: 0x20)
+                out.emitPadded(ELFNames.symbolBinding(sym.binding), width: 6)
                 let vis = sym.other & 3
-                line += " " + Fmt.padRight(ELFNames.symbolVisibility(vis), 7)
-                if sym.other ^ vis != 0 { line += " [" + symbolOther(sym.other ^ vis) + "] " }
+                out.emit(byte: 0x20)
+                out.emitPadded(ELFNames.symbolVisibility(vis), width: 7)
+                if sym.other ^ vis != 0 { out.emit(" [" + symbolOther(sym.other ^ vis) + "] ") }
                 var shndx = sym.shndx
                 if shndx == SHN.xindex, let t = shndxTable, sym.index < t.count { shndx = UInt16(truncatingIfNeeded: t[sym.index]) }
-                var ndx = ELFNames.symbolSectionIndex(shndx, machine: machine)
-                if shndx != 0 && shndx < SHN.loreserve && Int(shndx) >= f.header.shnum { ndx = "bad section index[\(Fmt.dec(Int(shndx), 3))]" }
-                if sym.shndx == SHN.xindex, let t = shndxTable, sym.index < t.count { ndx = Fmt.dec(Int(t[sym.index]), 3) }
-                line += " " + Fmt.padLeft(ndx, 4) + " "
+                out.emit(byte: 0x20)
+                if shndx != 0 && shndx < SHN.loreserve && Int(shndx) < f.header.shnum && sym.shndx != SHN.xindex {
+                    out.emitDec(UInt64(shndx), width: 4)
+                } else {
+                    var ndx = ELFNames.symbolSectionIndex(shndx, machine: machine)
+                    if shndx != 0 && shndx < SHN.loreserve && Int(shndx) >= f.header.shnum { ndx = "bad section index[\(Fmt.dec(Int(shndx), 3))]" }
+                    if sym.shndx == SHN.xindex, let t = shndxTable, sym.index < t.count { ndx = Fmt.dec(Int(t[sym.index]), 3) }
+                    out.emitRight(ndx, width: 4)
+                }
+                out.emit(byte: 0x20)
                 var name = sym.name
                 if sym.type == STT.section && Int(sym.shndx) < f.sections.count && sym.nameOffset == 0 { name = sectionName(Int(sym.shndx)) }
                 var avail = 21
@@ -615,11 +627,26 @@ final class ReadelfPrinter {
                         if info.kind == 2 { avail -= " (\(info.other))".utf8.count } else if info.kind == 0 { avail -= 1 }
                     }
                 }
-                line += symbolText(name, avail) + suffix
-                out.emit(line)
+                emitSymbolText(name, avail)
+                if !suffix.isEmpty { out.emit(suffix) }
                 out.emit(byte: 0x0a)
             }
         }
+    }
+
+    /// symbolText written straight to the output; printable names that fit skip the slow path.
+    func emitSymbolText(_ s: String, _ width: Int) {
+        if width > 0 {
+            var s2 = s
+            let fast: Bool = s2.withUTF8 { u in
+                guard o.wide || u.count <= width else { return false }
+                for c in u where c < 0x20 || c == 0x7f { return false }
+                out.emit(bytes: UnsafeRawBufferPointer(u))
+                return true
+            }
+            if fast { return }
+        }
+        out.emit(symbolText(s, width))
     }
 
     func symbolOther(_ v: UInt8) -> String {
