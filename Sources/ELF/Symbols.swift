@@ -9,6 +9,8 @@ public struct ELFSymbol: Sendable, Equatable {
     public var info: UInt8
     public var other: UInt8
     public var shndx: UInt16
+    /// st_name: offset of the name in the linked string table (0 for no name).
+    public var nameOffset: UInt32 = 0
 
     public var type: UInt8 { info & 0xf }
     public var binding: UInt8 { info >> 4 }
@@ -44,12 +46,12 @@ extension ELFFile {
                     let name = try c.u32(), info = try c.u8(), other = try c.u8(), shndx = try c.u16()
                     let value = try c.u64(), size = try c.u64()
                     return ELFSymbol(index: i, name: (try? strtab.cString(Int(name))) ?? "", value: value, size: size,
-                                     info: info, other: other, shndx: shndx)
+                                     info: info, other: other, shndx: shndx, nameOffset: name)
                 } else {
                     let name = try c.u32(), value = UInt64(try c.u32()), size = UInt64(try c.u32())
                     let info = try c.u8(), other = try c.u8(), shndx = try c.u16()
                     return ELFSymbol(index: i, name: (try? strtab.cString(Int(name))) ?? "", value: value, size: size,
-                                     info: info, other: other, shndx: shndx)
+                                     info: info, other: other, shndx: shndx, nameOffset: name)
                 }
             }
             out.append(sym)

@@ -1,0 +1,9 @@
+import ELF
+
+/// HOOK for `readelf --debug-dump=...` / `-w...`: the DWARF (info, abbrev, rawline, decodedline, str, aranges,
+/// Ranges, loc, ...) and CFI (frames, frames-interp) renderers plug in here. `kinds` holds the long option
+/// names in command-line order ("info", "rawline" for -wl/--debug-dump=line, "decodedline", "frames", ...).
+/// readelf prints these after the -x/-p dumps and before the notes; `ReadelfPrinter.printAll` calls this there.
+/// Until the DWARF/Unwind modules are wired in, it prints nothing.
+func readelfDebugDump(file: ELFFile, kinds: [String], options: ReadelfOptions, out: OutputSink) throws {
+}
