@@ -16,6 +16,8 @@ let package = Package(
         .target(name: "Bytes"),
         // Layer 2: ELF files: headers, sections, segments, symbols, notes, relocations, debug-file lookup.
         .target(name: "ELF", dependencies: ["Bytes"]),
+        // Layer 2: call frame information (.eh_frame, .debug_frame), DWARF expressions, the stack unwinder.
+        .target(name: "Unwind", dependencies: ["Bytes", "ELF"]),
         // Layer 3: live procfs/sysfs readers and their pure parsers.
         .target(name: "ProcFS", dependencies: ["CSonde"]),
         // Layer 4: the engines behind readelf, nm, addr2line, objdump, objcopy, ldd.
@@ -31,6 +33,7 @@ let package = Package(
         ]),
         // Helpers shared by the test targets: running programs, compiling C fixtures, fake /proc trees.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "UnwindTests", dependencies: ["Unwind", "ELF", "Bytes", "TestSupport"]),
         .testTarget(name: "ELFTests", dependencies: ["ELF", "Bytes", "TestSupport"]),
         .testTarget(name: "ProcFSTests", dependencies: ["ProcFS", "TestSupport"]),
         .testTarget(name: "MonitorsTests", dependencies: ["Monitors", "ProcFS", "Render", "TestSupport"]),
