@@ -196,13 +196,30 @@ func compareWithReadelf(_ path: String) throws -> Int {
         }
     }
 
-    /// .debug_frame only (no unwind tables): CIE versions 1, 3 and 4 from different DWARF versions.
+    /// .debug_frame only (no unwind tables), for each DWARF version gcc can emit (gcc 12 writes CIE version 1 for all; 3 and 4 are covered by CFIUnitTests).
     @Test(.enabled(if: hasTool("readelf"))) func debugFrameVersions() throws {
         for v in ["-gdwarf-2", "-gdwarf-4", "-gdwarf-5"] {
             let exe = try compileFixture("unwind_chain", flags: ["-O2", v, "-fno-asynchronous-unwind-tables", "-fno-unwind-tables"])
             let elf = try ELFFile(path: exe)
             #expect(elf.section(named: ".debug_frame") != nil)
             #expect(try compareWithReadelf(exe) >= 20)
+        }
+        // clang writes CIE version 3 (DWARF 3) and 4 (DWARF 4, 5: address and segment size fields).
+        if hasTool("clang") {
+            let dir = try tempDir("dframe")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let src = packageRoot.appendingPathComponent("Tests/Fixtures/unwind_chain.c").path
+            for v in ["-gdwarf-3", "-gdwarf-4", "-gdwarf-5"] {
+                let out = dir.appendingPathComponent("o\(v).o").path
+                let r = try run("clang", ["-O2", v, "-Wno-unknown-attributes", "-fno-asynchronous-unwind-tables", "-fno-unwind-tables", "-c", "-o", out, src])
+                try #require(r.status == 0, "\(r.stderr)")
+                let cfi = CallFrameInfo(elf: try ELFFile(path: out))
+                let version = try #require(cfi.debugFrame).entries().entries.compactMap { e -> UInt8? in
+                    if case let .cie(c) = e { return c.version } else { return nil }
+                }.first
+                #expect(version == (v == "-gdwarf-3" ? 3 : 4))
+                #expect(try compareWithReadelf(out) >= 20)
+            }
         }
     }
 
