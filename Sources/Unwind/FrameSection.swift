@@ -187,7 +187,7 @@ public final class FrameSection {
             let len = try cfi { try c.uleb() }
             guard len <= UInt64(h.end - c.offset) else { throw .malformed(offset: offset, reason: "augmentation data length \(len)") }
             let dataEnd = c.offset + Int(len)
-            for ch in aug.utf8.dropFirst() {
+            letters: for ch in aug.utf8.dropFirst() {
                 switch ch {
                 case UInt8(ascii: "L"):
                     cie.lsdaEncoding = try cfi { try c.u8() }
@@ -207,10 +207,10 @@ public final class FrameSection {
                 case UInt8(ascii: "B"): cie.usesBKey = true
                 case UInt8(ascii: "G"): break // AArch64 MTE tagged stack frames
                 default:
-                    // Unknown letters: the length lets us skip the rest of the data.
+                    // An unknown letter: its data cannot be decoded, but the length lets us skip the rest.
                     c.offset = dataEnd
+                    break letters
                 }
-                if c.offset >= dataEnd { break }
             }
             guard c.offset <= dataEnd else { throw .malformed(offset: offset, reason: "augmentation data overruns its length") }
             c.offset = dataEnd
