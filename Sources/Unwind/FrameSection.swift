@@ -358,6 +358,11 @@ struct EhFrameHeader {
     }
 
     private func read(_ i: Int, second: Bool) -> UInt64? {
+        let at = tableOffset + i * entrySize + (second ? entrySize / 2 : 0)
+        if tableEncoding == 0x3b {  // datarel sdata4: what every linker writes
+            guard let v = try? bytes.u32(at) else { return nil }
+            return address &+ UInt64(bitPattern: Int64(Int32(bitPattern: v)))
+        }
         var c = Cursor(bytes, offset: tableOffset + i * entrySize + (second ? entrySize / 2 : 0))
         let ctx = PointerContext(addressSize: addressSize, sectionAddress: address, dataBase: address)
         return try? PointerReader.read(&c, tableEncoding, ctx).value

@@ -35,14 +35,14 @@ public struct Frame: Sendable, Equatable {
     public var cfa: UInt64?
     public var method: FrameMethod
     /// True when `pc` is where execution stopped (frame 0, or interrupted by a signal), not a return address.
-    /// Symbolize `pc` when exact, else `pc - 1`.
+    /// Symbolize `pc` when exact or a signal trampoline, else `pc - 1`.
     public var pcIsExact: Bool
     /// This frame is a signal trampoline (its CIE has augmentation S).
     public var isSignalFrame: Bool
     public var registers: RegisterSet
 
     /// The address to look up names and lines with.
-    public var lookupPC: UInt64 { pcIsExact || pc == 0 ? pc : pc - 1 }
+    public var lookupPC: UInt64 { pcIsExact || isSignalFrame || pc == 0 ? pc : pc - 1 }
 }
 
 /// Why unwinding stopped.

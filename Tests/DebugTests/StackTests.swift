@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// Starts the unwind_chain fixture and waits until both threads sleep in their blocking calls.
-func startBlockedFixture(_ exe: String) throws -> (Child, URL) {
+func startBlockedFixture(_ exe: String, threads: Int = 2) throws -> (Child, URL) {
     let dir = try tempDir("stack")
     let ready = dir.appendingPathComponent("ready").path
     let child = try Child(exe, [ready])
@@ -12,7 +12,7 @@ func startBlockedFixture(_ exe: String) throws -> (Child, URL) {
     for _ in 0..<400 {
         if FileManager.default.fileExists(atPath: ready) {
             let states = threadStates(child.pid)
-            if states.count == 2 && states.allSatisfy({ $0 == "S" }) { calm += 1 } else { calm = 0 }
+            if states.count == threads && states.allSatisfy({ $0 == "S" }) { calm += 1 } else { calm = 0 }
             if calm >= 3 { return (child, dir) }
         }
         usleep(20_000)
@@ -203,6 +203,30 @@ final class AliasOracle {
         let main = parseStack(mine.stdout)[child.pid]?.map(\.name) ?? []
         #expect(Array(main.drop(while: { $0 != "f10" }).prefix(11)) == ["f10", "f9", "f8", "f7", "f6", "f5", "f4", "f3", "f2", "f1", "main"], "\(mine.stdout)")
         #expect(out.stdout.contains("\"method\":\"frame-pointer\""))
+        #expect(child.isRunning)
+    }
+
+    /// Inside a signal handler: the trampoline (CIE augmentation S) is unwound and the interrupted pc is exact; same pcs and names as eu-stack.
+    @Test(.enabled(if: canTrace && hasTool("eu-stack")), .timeLimit(.minutes(1)))
+    func signalFrame() throws {
+        let exe = try compileFixture("unwind_signal", flags: ["-O2", "-g"])
+        let (child, dir) = try startBlockedFixture(exe, threads: 1)
+        defer { child.stop(); try? FileManager.default.removeItem(at: dir) }
+        let mine = try sonde(["stack", "-m", String(child.pid)])
+        let eu = try run("eu-stack", ["-p", String(child.pid)])
+        let ours = try #require(parseStack(mine.stdout)[child.pid])
+        let theirs = try #require(parseStack(eu.stdout)[child.pid])
+        #expect(ours.map(\.pc) == theirs.map(\.pc))
+        let names = ours.map(\.name)
+        #expect(names.contains("__restore_rt"))
+        #expect(Array(names.drop(while: { $0 != "handler" }).prefix(2)) == ["handler", "__restore_rt"])
+        #expect(Array(names.drop(while: { $0 != "s3" }).prefix(4)) == ["s3", "s2", "s1", "main"])
+        let modules = parseModules(mine.stdout)[child.pid] ?? []
+        let aliases = AliasOracle()
+        for (i, (a, b)) in zip(ours, theirs).enumerated() where a.name != b.name {
+            let lib = i < modules.count ? modules[i] : ""
+            #expect(aliases.address(a.name, in: lib) != nil && aliases.address(a.name, in: lib) == aliases.address(b.name, in: lib), "#\(i) \(a.name) vs \(b.name)")
+        }
         #expect(child.isRunning)
     }
 
