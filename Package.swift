@@ -16,6 +16,12 @@ let package = Package(
         .target(name: "Bytes"),
         // Layer 2: ELF files: headers, sections, segments, symbols, notes, relocations, debug-file lookup.
         .target(name: "ELF", dependencies: ["Bytes"]),
+        // Layer 2: call frame information (.eh_frame, .debug_frame), DWARF expressions, the stack unwinder.
+        .target(name: "Unwind", dependencies: ["Bytes", "ELF"]),
+        // Layer 3: the tracee engine (ptrace attach, registers, memory); grows into the debugger's in issue 4.
+        .target(name: "Tracee", dependencies: ["CSonde"]),
+        // Layer 4: debugging tools over live processes: sonde stack.
+        .target(name: "Debug", dependencies: ["Unwind", "Tracee", "ProcFS", "ELF", "Render"]),
         // Layer 3: live procfs/sysfs readers and their pure parsers.
         .target(name: "ProcFS", dependencies: ["CSonde"]),
         // Layer 2: symbol demangling: Itanium C++ and Rust as c++filt prints them, Swift through the runtime.
@@ -30,12 +36,14 @@ let package = Package(
         .target(name: "Monitors", dependencies: ["ProcFS", "Render", "CSonde"]),
         // Layer 6: the thin command-line front end.
         .executableTarget(name: "sonde", dependencies: [
-            "Monitors", "ProcFS", "Render", "Binutils", "ELF",
+            "Monitors", "ProcFS", "Render", "Binutils", "ELF", "Debug",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Helpers shared by the test targets: running programs, compiling C fixtures, fake /proc trees.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DemangleTests", dependencies: ["Demangle", "TestSupport"]),
+        .testTarget(name: "UnwindTests", dependencies: ["Unwind", "ELF", "Bytes", "TestSupport"]),
+        .testTarget(name: "DebugTests", dependencies: ["Debug", "Unwind", "Tracee", "ELF", "TestSupport"]),
         .testTarget(name: "ELFTests", dependencies: ["ELF", "Bytes", "TestSupport"]),
         .testTarget(name: "ProcFSTests", dependencies: ["ProcFS", "TestSupport"]),
         .testTarget(name: "MonitorsTests", dependencies: ["Monitors", "ProcFS", "Render", "TestSupport"]),

@@ -55,4 +55,38 @@ static inline long sonde_online_cpus(void) { return sysconf(_SC_NPROCESSORS_ONLN
 #define SONDE_SCHED_RESET_ON_FORK 0x40000000
 #define SONDE_SCHED_FLAG_RESET_ON_FORK 0x01
 
+
+// ---- ptrace and remote memory (Tracee) ----
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+
+enum {
+    SONDE_PTRACE_DETACH = PTRACE_DETACH,
+    SONDE_PTRACE_GETREGSET = PTRACE_GETREGSET,
+    SONDE_PTRACE_SEIZE = PTRACE_SEIZE,
+    SONDE_PTRACE_INTERRUPT = PTRACE_INTERRUPT,
+    SONDE_PTRACE_EVENT_STOP = PTRACE_EVENT_STOP,
+    SONDE_NT_PRSTATUS = 1,
+    SONDE_WALL = __WALL,
+};
+
+/// ptrace(2) is variadic in glibc.
+static inline long sonde_ptrace(int request, pid_t pid, unsigned long addr, unsigned long data) {
+    return ptrace((enum __ptrace_request)request, pid, (void *)addr, (void *)data);
+}
+
+/// PTRACE_GETREGSET NT_PRSTATUS into buf; *len is the buffer size in, the filled size out.
+static inline int sonde_getregs(pid_t tid, void *buf, size_t *len) {
+    struct iovec iov = { buf, *len };
+    long r = ptrace(PTRACE_GETREGSET, tid, (void *)1, &iov);
+    *len = iov.iov_len;
+    return (int)r;
+}
+
+static inline ssize_t sonde_process_vm_readv(pid_t pid, void *local, size_t len, uint64_t remote) {
+    struct iovec l = { local, len }, r = { (void *)(uintptr_t)remote, len };
+    return (ssize_t)syscall(SYS_process_vm_readv, pid, &l, 1UL, &r, 1UL, 0UL);
+}
+
 #endif
