@@ -1,3 +1,4 @@
+import Demangle
 import Bytes
 import ELF
 import Glibc
@@ -6,7 +7,12 @@ import Render
 /// Demangles a symbol name for `nm -C` / `readelf -C`. Returns the name unchanged until the
 /// Demangle module is wired in (the lead replaces this body with `Demangler.demangle(name) ?? name`).
 public func demangleName(_ name: String) -> String {
-    name
+    // nm -C demangles the name before any version suffix ("_ZNSt...@@GLIBCXX_3.4").
+    if let at = name.firstIndex(of: "@"), at != name.startIndex {
+        let base = String(name[..<at])
+        return (Demangler.demangle(base, verbose: false) ?? base) + name[at...]
+    }
+    return Demangler.demangle(name, verbose: false) ?? name
 }
 
 /// `nm` options (binutils 2.40 syntax).

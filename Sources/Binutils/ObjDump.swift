@@ -137,7 +137,7 @@ public enum BFDNames {
 public struct ObjDump {
     public let options: ObjDumpOptions
     /// Turns a symbol name into what -C shows.
-    public var demangler: (String) -> String = { $0 }
+    public var demangler: (String) -> String = demangleName
     /// Source lines for -l/-S: address → (function, file, line), nil when unknown.
     public var lineInfo: ((ELFFile, UInt64) -> (function: String?, file: String, line: Int)?)?
     let labelCache = LabelCache()
@@ -269,8 +269,20 @@ public struct ObjDump {
 
     // MARK: -t, -T
 
-    /// Version text of a dynamic symbol as objdump prints it (nil for .symtab entries).
-    public var symbolVersion: ((ELFFile, ELFSymbol) -> (name: String, hidden: Bool)?)?
+    /// Version text of a dynamic symbol as objdump prints it: "Base" for the global index,
+    /// needed versions in parentheses (bfd marks them hidden), defined ones plain unless hidden.
+    func dynamicVersion(_ f: ELFFile, _ sym: ELFSymbol) -> (name: String, hidden: Bool)? {
+        if labelCache.versions == nil { labelCache.versions = .some((try? f.symbolVersions()) ?? nil) }
+        guard let vs = labelCache.versions ?? nil, sym.index < vs.versym.count else { return nil }
+        let raw = vs.versym[sym.index]
+        switch raw & 0x7fff {
+        case 0: return ("*local*", false)
+        case 1: return ("Base", false)
+        default:
+            guard let v = vs.version(ofSymbol: sym.index, undefined: sym.shndx == SHN.undef) else { return nil }
+            return (v.name, !v.isDefinition || v.hidden)
+        }
+    }
 
     func symbolTable(_ f: ELFFile, dynamic: Bool) -> String {
         let w = f.is64 ? 16 : 8
@@ -291,7 +303,7 @@ public struct ObjDump {
             if sym.type == STT.gnuIfunc { flags[4] = "i" }
             if sym.type == STT.section || sym.type == STT.file { flags[5] = "d" } else if dynamic { flags[5] = "D" }
             switch sym.type {
-            case STT.func, STT.gnuIfunc: flags[6] = "F"
+            case STT.func: flags[6] = "F"
             case STT.file: flags[6] = "f"
             case STT.object, STT.common: flags[6] = "O"
             default: break
@@ -308,7 +320,7 @@ public struct ObjDump {
             var name = sym.type == STT.section && sym.name.isEmpty ? secName : sym.name
             name = demangle(name)
             s += hexPad(value, w) + " " + String(flags) + " " + secName + "\t" + hexPad(size, w)
-            if let v = symbolVersion?(f, sym) {
+            if dynamic, let v = dynamicVersion(f, sym) {
                 if v.hidden {
                     s += " (" + v.name + ")" + String(repeating: " ", count: max(0, 10 - v.name.count))
                 } else {
@@ -362,6 +374,7 @@ public struct ObjDump {
     final class LabelCache {
         var symbols: [ELFSymbol]?
         var bySection: [Int: [Label]] = [:]
+        var versions: SymbolVersions??
     }
 
     /// ARM: which ranges are Thumb code, from $t/$a mapping symbols (or odd function addresses).

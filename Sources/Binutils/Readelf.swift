@@ -612,7 +612,7 @@ final class ReadelfPrinter {
                     out.emitRight(ndx, width: 4)
                 }
                 out.emit(byte: 0x20)
-                var name = sym.name
+                var name = o.demangle ? demangleName(sym.name) : sym.name
                 if sym.type == STT.section && Int(sym.shndx) < f.sections.count && sym.nameOffset == 0 { name = sectionName(Int(sym.shndx)) }
                 var avail = 21
                 var suffix = ""

@@ -20,7 +20,11 @@ public enum Demangler {
     /// (`_ZN...17h<hash>E`) and v0 (`_R...`), Swift (`$s`, `$S`, `$e`, `_T0`...).
     /// nil if the name is not mangled or not understood (where c++filt would
     /// print it unchanged).
-    public static func demangle(_ symbol: String) -> String? {
+    public static func demangle(_ symbol: String) -> String? { demangle(symbol, verbose: true) }
+
+    /// `verbose: false` is how nm -C, readelf -C and objdump -C print (std::string for Ss, ...);
+    /// c++filt runs verbose.
+    public static func demangle(_ symbol: String, verbose: Bool) -> String? {
         var s = symbol
         return s.withUTF8 { buf -> String? in
             guard buf.count >= 2 else { return nil }
@@ -30,7 +34,7 @@ public enum Demangler {
                 // c++filt tries Rust first: legacy Rust names are also valid C++ names.
                 if let r = RustDemangler.demangle(bytes) { return String(decoding: r, as: UTF8.self) }
                 if b1 == UInt8(ascii: "R") { return nil }
-                return ItaniumDemangler.demangle(bytes, params: true).map { String(decoding: $0, as: UTF8.self) }
+                return ItaniumDemangler.demangle(bytes, params: true, verbose: verbose).map { String(decoding: $0, as: UTF8.self) }
             }
             if looksSwift(buf) { return swiftDemangle(buf) }
             return nil

@@ -77,15 +77,19 @@ private let operatorIndex: [Int16] = {
     return t
 }()
 
-private struct StdSub { let code: UInt8; let full: [UInt8]; let lastName: [UInt8]? }
+private struct StdSub { let code: UInt8; let full: [UInt8]; let simple: [UInt8]; let lastName: [UInt8]? }
+private func stdSub(_ c: Unicode.Scalar, _ full: String, _ simple: String, _ last: String?) -> StdSub {
+    StdSub(code: UInt8(ascii: c), full: Array(full.utf8), simple: Array(simple.utf8), lastName: last.map { Array($0.utf8) })
+}
+/// Standard substitutions: c++filt (DMGL_VERBOSE) prints the full expansion, nm -C and readelf -C the simple one.
 private let standardSubs: [StdSub] = [
-    StdSub(code: UInt8(ascii: "t"), full: Array("std".utf8), lastName: nil),
-    StdSub(code: UInt8(ascii: "a"), full: Array("std::allocator".utf8), lastName: Array("allocator".utf8)),
-    StdSub(code: UInt8(ascii: "b"), full: Array("std::basic_string".utf8), lastName: Array("basic_string".utf8)),
-    StdSub(code: UInt8(ascii: "s"), full: Array("std::basic_string<char, std::char_traits<char>, std::allocator<char> >".utf8), lastName: Array("basic_string".utf8)),
-    StdSub(code: UInt8(ascii: "i"), full: Array("std::basic_istream<char, std::char_traits<char> >".utf8), lastName: Array("basic_istream".utf8)),
-    StdSub(code: UInt8(ascii: "o"), full: Array("std::basic_ostream<char, std::char_traits<char> >".utf8), lastName: Array("basic_ostream".utf8)),
-    StdSub(code: UInt8(ascii: "d"), full: Array("std::basic_iostream<char, std::char_traits<char> >".utf8), lastName: Array("basic_iostream".utf8)),
+    stdSub("t", "std", "std", nil),
+    stdSub("a", "std::allocator", "std::allocator", "allocator"),
+    stdSub("b", "std::basic_string", "std::basic_string", "basic_string"),
+    stdSub("s", "std::basic_string<char, std::char_traits<char>, std::allocator<char> >", "std::string", "basic_string"),
+    stdSub("i", "std::basic_istream<char, std::char_traits<char> >", "std::istream", "basic_istream"),
+    stdSub("o", "std::basic_ostream<char, std::char_traits<char> >", "std::ostream", "basic_ostream"),
+    stdSub("d", "std::basic_iostream<char, std::char_traits<char> >", "std::iostream", "basic_iostream"),
 ]
 
 @inline(__always) private func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
@@ -115,11 +119,13 @@ final class ItaniumDemangler {
     var unresolvedState = 1
     var parseFailed = false
     let params: Bool
+    let verbose: Bool
 
-    init(_ bytes: [UInt8], params: Bool) {
+    init(_ bytes: [UInt8], params: Bool, verbose: Bool = true) {
         pool = bytes
         end = bytes.count
         self.params = params
+        self.verbose = verbose
         nodes.reserveCapacity(bytes.count * 2)
     }
 
@@ -1200,10 +1206,12 @@ final class ItaniumDemangler {
             if id >= subs.count { return -1 }
             return subs[id]
         }
-        // c++filt runs with DMGL_VERBOSE: always the full expansion.
+        // Verbose (c++filt): the full expansion; otherwise the simple one, except before a
+        // constructor or destructor in a prefix, where libiberty uses the full one too.
+        let full = verbose || (prefix && (peek() == ch("C") || peek() == ch("D")))
         for sub in standardSubs where sub.code == c {
             if let ln = sub.lastName { lastName = makeLiteralName(ln, kind: .subStd) }
-            var dc = makeLiteralName(sub.full, kind: .subStd)
+            var dc = makeLiteralName(full ? sub.full : sub.simple, kind: .subStd)
             if peek() == ch("B") {
                 dc = abiTags(dc)
                 if !addSub(dc) { return -1 }
@@ -1216,12 +1224,12 @@ final class ItaniumDemangler {
     // MARK: entry
 
     /// Demangles `_Z...` or `_GLOBAL_[._$][ID]_...`; nil when c++filt would print the input unchanged.
-    static func demangle(_ bytes: [UInt8], params: Bool) -> [UInt8]? {
+    static func demangle(_ bytes: [UInt8], params: Bool, verbose: Bool = true) -> [UInt8]? {
         guard bytes.count >= 2, bytes.count <= maxInput else { return nil }
-        let d = ItaniumDemangler(bytes, params: params)
+        let d = ItaniumDemangler(bytes, params: params, verbose: verbose)
         if let r = d.run() { return r }
         if d.parseFailed && d.unresolvedState == -1 {
-            let again = ItaniumDemangler(bytes, params: params)
+            let again = ItaniumDemangler(bytes, params: params, verbose: verbose)
             again.unresolvedState = 0
             return again.run()
         }
