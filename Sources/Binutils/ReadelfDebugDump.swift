@@ -6,4 +6,14 @@ import ELF
 /// readelf prints these after the -x/-p dumps and before the notes; `ReadelfPrinter.printAll` calls this there.
 /// Until the DWARF/Unwind modules are wired in, it prints nothing.
 func readelfDebugDump(file: ELFFile, kinds: [String], options: ReadelfOptions, out: OutputSink) throws {
+    var framesDone = false
+    for k in kinds {
+        switch k {
+        case "frames", "frames-interp":
+            if !framesDone { readelfFrames(file: file, out: out) }
+            framesDone = true
+        default:
+            break
+        }
+    }
 }

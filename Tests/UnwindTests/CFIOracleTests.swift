@@ -247,3 +247,31 @@ func compareWithReadelf(_ path: String) throws -> Int {
         }
     }
 }
+
+/// `sonde readelf --debug-dump=frames-interp` read back with the same parser as readelf's output:
+/// the same entries and, after the shared normalisation, the same rules. (Not byte-identical on purpose:
+/// sonde omits the row readelf prints at an FDE's end address and columns of never-saved registers.)
+@Suite struct ReadelfFramesTests {
+    @Test(arguments: ["/bin/ls", "/lib/x86_64-linux-gnu/libc.so.6"])
+    func framesInterpReadsBackLikeReadelf(_ path: String) throws {
+        let ours = try sonde(["readelf", "--debug-dump=frames-interp", path])
+        #expect(ours.status == 0, "\(ours.stderr)")
+        let theirs = try run("readelf", ["--debug-dump=frames-interp", path])
+        let a = parseReadelfInterp(ours.stdout), b = parseReadelfInterp(theirs.stdout)
+        #expect(Set(a.keys) == Set(b.keys))
+        for (name, entries) in b {
+            let mine = a[name] ?? []
+            #expect(mine.count == entries.count, "\(name)")
+            var differ = 0
+            for (m, e) in zip(mine, entries) {
+                var mm = m
+                if e.rows.isEmpty { mm.rows = [] }
+                // readelf closes an FDE with a row at its end address; drop rows outside [pc_begin, pc_end).
+                var ee = e
+                if e.kind == "FDE" { ee.rows = e.rows.filter { $0.loc < e.pcEnd &- e.pcBegin } }
+                if mm.offset != ee.offset || mm.kind != ee.kind || mm.pcBegin != ee.pcBegin || mm.rows != ee.rows { differ += 1 }
+            }
+            #expect(differ == 0, "\(path) \(name): \(differ) of \(entries.count) entries differ")
+        }
+    }
+}
