@@ -13,6 +13,8 @@ public struct ObjDumpOptions: Sendable {
     public var symbols = false
     public var dynamicSymbols = false
     public var allHeaders = false
+    public var privateHeaders = false
+    public var relocations = false
     public var source = false
     public var lineNumbers = false
     public var demangle = false
@@ -53,6 +55,8 @@ public struct ObjDumpOptions: Sendable {
                 case "--syms": o.symbols = true
                 case "--dynamic-syms": o.dynamicSymbols = true
                 case "--all-headers": o.allHeaders = true
+                case "--private-headers": o.privateHeaders = true
+                case "--reloc": o.relocations = true
                 case "--source": o.source = true; o.disassemble = true
                 case "--line-numbers": o.lineNumbers = true
                 case "--demangle": o.demangle = true
@@ -76,6 +80,8 @@ public struct ObjDumpOptions: Sendable {
                     case "t": o.symbols = true
                     case "T": o.dynamicSymbols = true
                     case "x": o.allHeaders = true
+                    case "p": o.privateHeaders = true
+                    case "r": o.relocations = true
                     case "S": o.source = true; o.disassemble = true
                     case "l": o.lineNumbers = true
                     case "C": o.demangle = true
@@ -93,8 +99,9 @@ public struct ObjDumpOptions: Sendable {
             i += 1
         }
         if o.files.isEmpty { o.files = ["a.out"] }
-        if !(o.disassemble || o.disassembleAll || o.sectionHeaders || o.fileHeader || o.symbols || o.dynamicSymbols || o.allHeaders) {
-            throw .usage("no action given: use one of -d -D -h -f -t -T -x")
+        if !(o.disassemble || o.disassembleAll || o.sectionHeaders || o.fileHeader || o.symbols || o.dynamicSymbols || o.allHeaders
+             || o.privateHeaders || o.relocations) {
+            throw .usage("no action given: use one of -d -D -h -f -p -r -t -T -x")
         }
         return o
     }
@@ -161,19 +168,30 @@ public struct ObjDump {
 
     func dump(_ f: ELFFile, path: String, write: (String) -> Void) throws(ToolError) {
         write("\n\(path):     file format \(BFDNames.format(f.header))\n")
+        if options.allHeaders { write(path + "\n") }
         if options.fileHeader || options.allHeaders { write(fileHeader(f)) }
-        if options.sectionHeaders || options.allHeaders {
+        if options.privateHeaders || options.allHeaders {
             if !(options.fileHeader || options.allHeaders) { write("\n") }
+            write(privateHeaders(f))
+        }
+        if options.sectionHeaders || options.allHeaders {
+            if !(options.fileHeader || options.allHeaders || options.privateHeaders) { write("\n") }
             write(sectionHeaders(f))
         }
         // Each view after the first drops its leading blank line (objdump's spacing).
-        var first = !(options.fileHeader || options.sectionHeaders || options.allHeaders)
+        var first = !(options.fileHeader || options.sectionHeaders || options.allHeaders || options.privateHeaders)
         if options.symbols || options.allHeaders {
             write(String(symbolTable(f, dynamic: false).dropFirst(first ? 0 : 1)))
             first = false
         }
         if options.dynamicSymbols {
             write(String(symbolTable(f, dynamic: true).dropFirst(first ? 0 : 1)))
+            first = false
+        }
+        if options.relocations || (options.allHeaders && f.header.type == ET.rel) {
+            // Static relocations only exist in relocatable files; -r on others prints just the spacing.
+            let text = f.header.type == ET.rel ? relocationRecords(f) : ""
+            write(String(text.dropFirst(first ? 0 : 1)) + "\n")
             first = false
         }
         if options.disassemble || options.disassembleAll {
@@ -265,6 +283,93 @@ public struct ObjDump {
             return p.paddr &+ (s.addr - p.vaddr)
         }
         return s.addr
+    }
+
+    // MARK: -p
+
+    func privateHeaders(_ f: ELFFile) -> String {
+        let w = f.is64 ? 16 : 8
+        var s = ""
+        if !f.segments.isEmpty {
+            s += "Program Header:\n"
+            for p in f.segments {
+                let names: [UInt32: String] = [PT.null: "NULL", PT.load: "LOAD", PT.dynamic: "DYNAMIC", PT.interp: "INTERP", PT.note: "NOTE",
+                                               PT.shlib: "SHLIB", PT.phdr: "PHDR", PT.tls: "TLS", PT.gnuEhFrame: "EH_FRAME",
+                                               PT.gnuStack: "STACK", PT.gnuRelro: "RELRO", 0x6474_e554: "SFRAME"]
+                let t = names[p.type] ?? "0x" + String(p.type, radix: 16)
+                var align = 0
+                while align < 63 && (UInt64(1) << (align + 1)) <= p.align { align += 1 }
+                s += String(repeating: " ", count: max(0, 8 - t.count)) + t + " off    0x" + hexPad(p.offset, w) + " vaddr 0x" + hexPad(p.vaddr, w)
+                    + " paddr 0x" + hexPad(p.paddr, w) + " align 2**\(align)\n"
+                s += "         filesz 0x" + hexPad(p.filesz, w) + " memsz 0x" + hexPad(p.memsz, w) + " flags "
+                    + (p.flags & 4 != 0 ? "r" : "-") + (p.flags & 2 != 0 ? "w" : "-") + (p.flags & 1 != 0 ? "x" : "-")
+                s += (p.flags & ~7 != 0 ? " " + String(p.flags & ~7, radix: 16) : "") + "\n"
+            }
+            s += "\n"
+        }
+        if let dyn = try? f.dynamic() {
+            s += "Dynamic Section:\n"
+            let stringTags: Set<Int64> = [DT.needed, DT.soname, DT.rpath, DT.runpath, DT.auxiliary, DT.filter]
+            for e in dyn.entries where e.tag != DT.null {
+                let name = ELFNames.dynamicTag(e.tag, machine: f.machine)
+                let value = stringTags.contains(e.tag) ? (dyn.string(e.value) ?? "0x" + hexPad(e.value, w)) : "0x" + hexPad(e.value, w)
+                s += "  " + name + String(repeating: " ", count: max(1, 21 - name.count)) + value + "\n"
+            }
+            s += "\n"
+        }
+        if let vs = (try? f.symbolVersions()) ?? nil {
+            if !vs.definitions.isEmpty {
+                s += "Version definitions:\n"
+                for d in vs.definitions {
+                    s += "\(d.index) 0x" + hexPad(UInt64(d.flags), 2) + " 0x" + hexPad(UInt64(d.hash), 8) + " " + (d.names.first ?? "") + "\n"
+                    for n in d.names.dropFirst() { s += "\t" + n + " \n" }
+                }
+                s += "\n"
+            }
+            if !vs.needs.isEmpty {
+                s += "Version References:\n"
+                for n in vs.needs {
+                    s += "  required from \(n.file):\n"
+                    for a in n.entries {
+                        let other = String(a.other)
+                        s += "    0x" + hexPad(UInt64(a.hash), 8) + " 0x" + hexPad(UInt64(a.flags), 2) + " "
+                            + (other.count < 2 ? "0" + other : other) + " " + a.name + "\n"
+                    }
+                }
+                s += "\n"
+            }
+        }
+        return s
+    }
+
+    // MARK: -r
+
+    func relocationRecords(_ f: ELFFile) -> String {
+        let w = f.is64 ? 16 : 8
+        var s = ""
+        let syms = (try? f.staticSymbols()) ?? []
+        for sec in f.sections where (sec.type == SHT.rel || sec.type == SHT.rela) && Int(sec.info) < f.sections.count && sec.info != 0 {
+            guard let relocs = try? f.relocations(in: sec), !relocs.isEmpty else { continue }
+            let target = f.sections[Int(sec.info)]
+            s += "\nRELOCATION RECORDS FOR [\(target.name)]:\n"
+            s += "OFFSET" + String(repeating: " ", count: w - 5) + "TYPE              VALUE\n"
+            for r in relocs {
+                let type = ELFNames.relocationType(r.type, machine: f.machine) ?? "unknown"
+                var value = ""
+                if Int(r.symbol) < syms.count && r.symbol != 0 {
+                    let sym = syms[Int(r.symbol)]
+                    value = sym.type == STT.section && Int(sym.shndx) < f.sections.count ? f.sections[Int(sym.shndx)].name : demangle(sym.name)
+                } else {
+                    value = "*ABS*"
+                }
+                if let a = r.addend, a != 0 {
+                    value += (a < 0 ? "-0x" : "+0x") + hexPad(a < 0 ? UInt64(bitPattern: -a) : UInt64(a), w)
+                }
+                s += hexPad(r.offset, w) + " " + type + String(repeating: " ", count: max(1, 18 - type.count)) + value + "\n"
+            }
+            s += "\n"
+        }
+        return s
     }
 
     // MARK: -t, -T

@@ -31,7 +31,7 @@ private func labels(_ text: String) -> [String] {
 }
 
 struct ObjDumpTests {
-    @Test(arguments: [["-h"], ["-f"], ["-h", "-f"], ["-f", "-h", "-w"], ["-t"], ["-h", "-t"], ["-T"], ["-T", "-C"], ["-t", "-C"]])
+    @Test(arguments: [["-h"], ["-f"], ["-h", "-f"], ["-f", "-h", "-w"], ["-t"], ["-h", "-t"], ["-T"], ["-T", "-C"], ["-t", "-C"], ["-p"], ["-x"], ["-r"], ["-p", "-h"]])
     func headersIdenticalToBinutils(_ flags: [String]) throws {
         let files = [try compile(["-O2", "-g"]), try compile(["-O0", "-g"], object: true), try compile(["-O2", "-no-pie", "-gz"]),
                      "/bin/ls", "/lib/x86_64-linux-gnu/libc.so.6"]
