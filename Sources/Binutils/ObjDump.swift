@@ -458,21 +458,83 @@ public struct ObjDump {
         if let cached = labelCache.bySection[section.index] { return cached }
         if labelCache.symbols == nil {
             var syms = (try? f.staticSymbols()) ?? []
-            if syms.isEmpty { syms = (try? f.dynamicSymbols()) ?? [] }
+            if syms.isEmpty {
+                // Without .symtab objdump names code by dynamic symbols with their versions ("free@@GLIBC_2.2.5", "main@@Base").
+                syms = (try? f.dynamicSymbols()) ?? []
+                for i in syms.indices where syms[i].shndx != SHN.undef {
+                    if let v = dynamicVersion(f, syms[i]), v.name != "*local*" { syms[i].name += (v.hidden ? "@" : "@@") + v.name }
+                }
+            }
             labelCache.symbols = syms
         }
         let syms = labelCache.symbols ?? []
-        var out = syms.filter {
+        let mappingSymbols = f.machine == EM.arm || f.machine == EM.aarch64 || f.machine == EM.riscv
+        var candidates = syms.filter {
             Int($0.shndx) == section.index && !$0.name.isEmpty && $0.type != STT.section && $0.type != STT.file
-                && !(f.machine == EM.arm || f.machine == EM.aarch64 || f.machine == EM.riscv) || (Int($0.shndx) == section.index && !$0.name.isEmpty
-                    && $0.type != STT.section && $0.type != STT.file && !$0.name.hasPrefix("$") && !$0.name.hasPrefix(".L"))
-        }.map { Label(address: f.machine == EM.arm ? $0.value & ~1 : $0.value, name: $0.name) }
-        // One label per address: objdump prefers global over local, then the first in the table.
-        out.sort { $0.address < $1.address }
+                && !(mappingSymbols && ($0.name.hasPrefix("$") || $0.name.hasPrefix(".L")))
+        }
+        // objdump's order among symbols at one address (compare_symbols): functions, then objects,
+        // globals before weak and local, larger first, names not starting with '.', then by name.
+        func rank(_ a: ELFSymbol, _ b: ELFSymbol) -> Bool {
+            let af = a.type == STT.func || a.type == STT.gnuIfunc, bf = b.type == STT.func || b.type == STT.gnuIfunc
+            if af != bf { return af }
+            let ao = a.type == STT.object, bo = b.type == STT.object
+            if ao != bo { return ao }
+            let al = a.binding == STB.local, bl = b.binding == STB.local
+            if al != bl { return !al }
+            let ag = a.binding == STB.global, bg = b.binding == STB.global
+            if ag != bg { return ag }
+            if a.size != b.size { return a.size > b.size }
+            let ad = a.name.hasPrefix("."), bd = b.name.hasPrefix(".")
+            if ad != bd { return !ad }
+            // Names compare without their version suffix; equal ones keep the table order (glibc's qsort is stable).
+            let an = Array(a.name.utf8.prefix { $0 != UInt8(ascii: "@") }), bn = Array(b.name.utf8.prefix { $0 != UInt8(ascii: "@") })
+            if an != bn { return an.lexicographicallyPrecedes(bn) }
+            return a.index < b.index
+        }
+        candidates.sort { a, b in a.value != b.value ? a.value < b.value : rank(a, b) }
+        var out = candidates.map { Label(address: f.machine == EM.arm ? $0.value & ~1 : $0.value, name: $0.name) }
+        out += pltLabels(f, section: section)
+        out.sort { $0.address < $1.address }  // stable: the best-ranked symbol stays first at each address
         var dedup: [Label] = []
         for l in out where dedup.last?.address != l.address { dedup.append(l) }
         labelCache.bySection[section.index] = dedup
         return dedup
+    }
+
+    /// x86-64 PLT entries named "sym@plt" as objdump synthesizes them: each entry's `jmp *GOT(%rip)`
+    /// slot is matched with the dynamic relocation (JUMP_SLOT, GLOB_DAT) that fills it.
+    func pltLabels(_ f: ELFFile, section: ELFSection) -> [Label] {
+        guard f.machine == EM.x86_64, [".plt", ".plt.sec", ".plt.got"].contains(section.name),
+              let data = try? f.rawData(section), let dynsyms = try? f.dynamicSymbols() else { return [] }
+        var slots: [UInt64: String] = [:]
+        for rs in f.sections where rs.type == SHT.rela && rs.flags & SHF.alloc != 0 {
+            for r in (try? f.relocations(in: rs)) ?? [] where Int(r.symbol) < dynsyms.count {
+                if r.symbol != 0 {
+                    slots[r.offset] = dynsyms[Int(r.symbol)].name
+                } else if let a = r.addend {
+                    // IRELATIVE: no symbol, the resolver's address is the addend.
+                    slots[r.offset] = "*ABS*+0x" + String(UInt64(bitPattern: a), radix: 16)
+                }
+            }
+        }
+        if slots.isEmpty { return [] }
+        let entry = section.entsize > 0 ? Int(section.entsize) : 16
+        var out: [Label] = []
+        var seen = Set<Int>()
+        var i = 0
+        while i + 6 <= data.count {
+            if (try? data.u8(i)) == 0xff, (try? data.u8(i + 1)) == 0x25, let disp = try? data.u32(i + 2) {
+                let start = i / entry * entry
+                let got = section.addr &+ UInt64(i + 6) &+ UInt64(bitPattern: Int64(Int32(bitPattern: disp)))
+                if !seen.contains(start), let name = slots[got] {
+                    out.append(Label(address: section.addr &+ UInt64(start), name: name + "@plt"))
+                    seen.insert(start)
+                }
+            }
+            i += 1
+        }
+        return out
     }
 
     /// Symbols read once per file and labels per section, built on first use.
