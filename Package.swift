@@ -34,6 +34,7 @@ let package = Package(
         .testTarget(name: "ELFTests", dependencies: ["ELF", "Bytes", "TestSupport"]),
         .testTarget(name: "ProcFSTests", dependencies: ["ProcFS", "TestSupport"]),
         .testTarget(name: "MonitorsTests", dependencies: ["Monitors", "ProcFS", "Render", "TestSupport"]),
+        .testTarget(name: "BinutilsTests", dependencies: ["Binutils", "ELF", "Bytes", "Render", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["ProcFS", "TestSupport"]),
     ]
 )

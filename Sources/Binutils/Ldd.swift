@@ -186,6 +186,8 @@ public enum Ldd {
         let target: Target
         let options: Options
         let hwcaps: [String]
+        /// Subdirectories tried in every search directory, best first, "" (the directory itself) last.
+        let subdirs: [String]
         let cache: LdCache?
         let cacheFlags: Int32?
         let defaultDirs: [String]
@@ -196,6 +198,13 @@ public enum Ldd {
             self.options = options
             let native = options.root.isEmpty && target == Ldd.hostTarget()
             hwcaps = options.hwcaps ?? (native && target.machine == EM.x86_64 && target.is64 ? Ldd.detectHWCaps(cpuinfo: Ldd.readText("/proc/cpuinfo")) : [])
+            // glibc before 2.37 also tries the legacy hwcaps subdirectories (AT_PLATFORM, tls, the
+            // important hwcaps); `ld.so --help` lists them. Only known for this machine.
+            var legacy: [String] = []
+            if native && target.machine == EM.x86_64 && target.is64 && Ldd.glibcBefore237() {
+                legacy = ["tls/x86_64/x86_64", "tls/x86_64", "tls", "x86_64/x86_64", "x86_64"]
+            }
+            subdirs = hwcaps.map { "glibc-hwcaps/" + $0 } + legacy + [""]
             let cachePath = options.cachePath ?? options.root + "/etc/ld.so.cache"
             cache = (try? MappedFile.open(cachePath)).flatMap { try? LdCache.parse($0) }
             cacheFlags = LdCache.expectedFlags(machine: target.machine, is64: target.is64, elfFlags: target.elfFlags)
@@ -282,7 +291,7 @@ public enum Ldd {
 
         func searchDirs(_ name: String, _ dirs: [String], _ skips: inout [Skip]) -> (String, ELFFile)? {
             for d in dirs {
-                for sub in hwcaps.map({ "glibc-hwcaps/" + $0 }) + [""] {
+                for sub in subdirs {
                     let p = join(sub.isEmpty ? d : join(d, sub), name)
                     if let e = verify(p, skips: &skips) { return (p, e) }
                 }
@@ -325,7 +334,7 @@ public enum Ldd {
     }
 
     static func readText(_ path: String) -> String {
-        guard let b = try? MappedFile.open(path) else {
+        guard let b = try? MappedFile.open(path), b.count > 0 else {
             // procfs files have size 0: read them with read(2).
             let fd = open(path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { return "" }
@@ -340,6 +349,14 @@ public enum Ldd {
             return String(decoding: out, as: UTF8.self)
         }
         return String(decoding: b.array, as: UTF8.self)
+    }
+
+    static func glibcBefore237() -> Bool {
+        var buf = [CChar](repeating: 0, count: 64)
+        guard confstr(Int32(_CS_GNU_LIBC_VERSION), &buf, 64) > 0 else { return false }
+        // "glibc 2.36"
+        let v = String(cString: buf).split(separator: " ").last?.split(separator: ".").compactMap { Int($0) } ?? []
+        return v.count >= 2 && (v[0], v[1]) < (2, 37)
     }
 
     static func isDirectory(_ p: String) -> Bool {
@@ -487,8 +504,10 @@ public enum Ldd {
         var chain: [Node] = []
         if let v = target.vdsoName { chain.append(Node(names: [v], path: v, kind: .vdso)) }
         chain += loaded.dropFirst()
-        if let r = rtld, let i = searchlist.firstIndex(where: { $0 === r }) {
-            let pred = searchlist[i - 1]
+        // Libraries not found are not in the search list ld.so links the interpreter by.
+        let linked = searchlist.filter { $0.kind != .notFound }
+        if let r = rtld, let i = linked.firstIndex(where: { $0 === r }) {
+            let pred = linked[i - 1]
             if pred === main {
                 chain.insert(r, at: 0)
             } else if let j = chain.firstIndex(where: { $0 === pred }) {
