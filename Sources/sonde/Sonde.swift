@@ -12,7 +12,7 @@ struct Sonde: ParsableCommand {
         subcommands: [
             Overview.self, PS.self, Top.self, Free.self, VMStat.self, MPStat.self, IOStat.self,
             PMap.self, IOTop.self, Chrt.self, Proc.self, InstallLinks.self,
-            Ldd.self,
+            Ldd.self, ObjCopy.self,
         ],
         defaultSubcommand: Overview.self
     )
