@@ -131,7 +131,8 @@ public enum ObjCopy {
             changed = false
             for (i, s) in secs.enumerated() where action[i] == .keep && (s.type == SHT.rel || s.type == SHT.rela) && !s.isAlloc {
                 let t = Int(s.info)
-                if t > 0 && t < n && action[t] != .keep {
+                // (binutils keeps the relocations of sections --only-keep-debug empties.)
+                if t > 0 && t < n && action[t] == .remove {
                     action[i] = .remove
                     changed = true
                 }
