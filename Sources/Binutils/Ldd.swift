@@ -785,6 +785,20 @@ public enum Ldd {
 }
 
 extension Ldd {
+    public static let help = """
+        Usage: sonde ldd [OPTION]... FILE...
+        Print the shared objects each FILE needs, found with ld.so's search rules (DT_RPATH, \
+        LD_LIBRARY_PATH, DT_RUNPATH, /etc/ld.so.cache, default directories, glibc-hwcaps), without running it.
+          -v, --verbose      also print the version requirements (Version information)
+          -u, --unused       print unused direct dependencies (exit status 1 when there are some)
+              --json         machine-readable output, with skipped candidates and where each library was found
+              --root DIR     resolve inside a sysroot (another machine's or architecture's files)
+              --hwcaps LIST  glibc-hwcaps subdirectories to search, best first (default: this CPU's levels)
+              --library-path PATH  use PATH instead of $LD_LIBRARY_PATH
+        Candidates ld.so would pass over (wrong ELF class or machine) are reported on stderr as "skipped".
+
+        """
+
     /// The `sonde ldd` command line: ldd's flags (-v, -u, --) plus --json, --root DIR, --hwcaps LIST.
     /// Returns what to print and the exit status, like glibc's ldd (1 when any file failed).
     public static func main(_ args: [String], environment: [String: String]) throws(ToolError) -> (stdout: String, stderr: String, status: Int32) {
@@ -809,6 +823,8 @@ extension Ldd {
                 versions = true
             } else if a == "-u" || a == "--unused" {
                 unused = true
+            } else if a == "--help" || a == "-h" {
+                return (Ldd.help, "", 0)
             } else if a == "--json" {
                 json = true
             } else if a == "--root" || a == "--sysroot" {

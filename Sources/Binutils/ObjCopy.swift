@@ -487,6 +487,18 @@ public enum ObjCopy {
 }
 
 extension ObjCopy {
+    public static let help = """
+        Usage: sonde objcopy [OPTION]... INPUT [OUTPUT]
+        Copy an ELF file (32/64-bit, either byte order), changing it; INPUT is replaced when OUTPUT is absent.
+          -O binary, --output-target=binary   loadable contents by load address, gaps zero-filled
+          -g, --strip-debug                   remove debugging sections and symbols
+              --only-keep-debug               keep only what a separate debug file needs
+              --add-gnu-debuglink=FILE        add .gnu_debuglink naming FILE, with its CRC32
+          -R, --remove-section=NAME           remove sections matching NAME (wildcards allowed)
+          -j, --only-section=NAME             keep only sections matching NAME
+
+        """
+
     /// `sonde objcopy [options] INPUT [OUTPUT]` (binutils syntax; OUTPUT defaults to INPUT, replaced
     /// atomically: written to a temporary file beside it, synced, then renamed, with INPUT's mode).
     public static func main(_ args: [String]) throws(ToolError) {
@@ -509,6 +521,9 @@ extension ObjCopy {
             let a = args[i]
             if !a.hasPrefix("-") || a == "-" {
                 files.append(a)
+            } else if a == "--help" || a == "-h" {
+                writeOut(ObjCopy.help)
+                return
             } else if a == "--only-keep-debug" {
                 o.onlyKeepDebug = true
             } else if a == "--strip-debug" || a == "-g" || a == "--strip-unneeded-debug" {
