@@ -596,7 +596,7 @@ public enum Ldd {
         guard let addr = dyn.value(tag), let d = try? e.bytes(atAddress: addr, count: 1) else { return nil }
         // Without section headers the table runs to the end of its segment.
         for p in e.segments where p.type == PT.load && addr >= p.vaddr && addr - p.vaddr < p.filesz {
-            if let all = try? e.bytes(atAddress: addr, count: Int(p.filesz - (addr - p.vaddr))) { return (all, dyn.strings) }
+            if let all = try? e.bytes(atAddress: addr, count: Int(clamping: p.filesz - (addr - p.vaddr))) { return (all, dyn.strings) }
         }
         _ = d
         return nil

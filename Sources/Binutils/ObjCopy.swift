@@ -48,7 +48,7 @@ public enum ObjCopy {
             guard !o else { throw .malformed("section \(p.sec.name) wraps around the address space") }
             high = max(high, end)
         }
-        guard high - low <= 1 << 32 else { throw .unsupported("-O binary output would be \(high - low) bytes (sections spread over the address space)") }
+        guard high - low <= 1 << 30 else { throw .unsupported("-O binary output would be \(high - low) bytes (sections spread over the address space)") }
         var out = [UInt8](repeating: 0, count: Int(high - low))
         for p in parts {
             let data: Bytes
@@ -114,6 +114,16 @@ public enum ObjCopy {
         guard !secs.isEmpty else { throw ObjCopyError.unsupported("file has no section headers") }
         if secs.contains(where: { $0.type == SHT.symtabShndx }) { throw ObjCopyError.unsupported("SHT_SYMTAB_SHNDX (more than 65280 sections) is not supported") }
         let n = secs.count
+        guard n < 0xff00 else { throw ObjCopyError.unsupported("\(n) sections (extended section numbering) are not supported") }
+        // Every offset used below is checked once here.
+        for s in secs where s.hasFileData {
+            let (end, o) = s.offset.addingReportingOverflow(s.size)
+            guard !o, end <= UInt64(b.count) else { throw ObjCopyError.malformed("section \(s.index) (\(s.name)) runs past the end of the file") }
+        }
+        for p in elf.segments {
+            let (end, o) = p.offset.addingReportingOverflow(p.filesz)
+            guard !o, end <= UInt64(b.count) else { throw ObjCopyError.malformed("segment at offset \(p.offset) runs past the end of the file") }
+        }
         enum Action { case keep, remove, nobits }
         var action = [Action](repeating: .keep, count: n)
         let symtabIndex = secs.firstIndex { $0.type == SHT.symtab }
@@ -249,7 +259,7 @@ public enum ObjCopy {
             guard let oi = outs[k].orig else { continue }
             let d = try elf.rawData(secs[oi])
             var out = try d.array(0, 4)
-            for j in 1..<(d.count / 4) {
+            for j in stride(from: 1, to: d.count / 4, by: 1) {
                 let m = try d.u32(j * 4)
                 if remap(m) != 0 { out += [0, 0, 0, 0]; put32(&out, out.count - 4, remap(m), big: h.bigEndian) }
             }
@@ -283,7 +293,7 @@ public enum ObjCopy {
         if let k = shstrK { outs[k].data = names.bytes; outs[k].size = UInt64(names.bytes.count) }
 
         // Layout. Everything inside a segment's file image keeps its offset (copied verbatim).
-        let phEnd = Int(h.phoff) + h.phnum * Int(h.phentsize)
+        let phEnd = h.phnum > 0 ? Int(h.phoff) + h.phnum * Int(h.phentsize) : 0
         var prefixEnd = max(Int(h.ehsize), h.phnum > 0 ? phEnd : 0)
         var segments = elf.segments
         if o.onlyKeepDebug {
@@ -354,7 +364,8 @@ public enum ObjCopy {
         // Pinned sections whose contents were rewritten (symbol tables inside a segment are rare but
         // possible): write them in place when they still fit.
         for k in outs.indices where outs[k].pinned && outs[k].data != nil {
-            guard let oi = outs[k].orig, UInt64(outs[k].data!.count) <= secs[oi].size else {
+            guard let oi = outs[k].orig, UInt64(outs[k].data!.count) <= secs[oi].size,
+                  Int(outs[k].offset) + outs[k].data!.count <= out.count else {
                 throw ObjCopyError.unsupported("cannot rewrite section \(outs[k].name) inside a loadable segment")
             }
             let d = outs[k].data!

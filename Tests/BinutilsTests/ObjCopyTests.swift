@@ -174,6 +174,25 @@ struct ObjCopyTests {
         #expect(ObjCopy.crc32(Bytes(Array("123456789".utf8))) == 0xcbf4_3926)
     }
 
+    /// Inputs the fuzzer (Fuzz/objcopy) crashed on: first byte the operation, as in the target.
+    @Test func fuzzRegressions() throws {
+        let dir = packageRoot.appendingPathComponent("Tests/Fixtures/fuzz-regressions/objcopy").path
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir) {
+            let a = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name)))
+            guard a.count > 1, let elf = try? ELFFile(bytes: Bytes(Array(a.dropFirst()))) else { continue }
+            var o = ObjCopy.Options()
+            switch a[0] % 6 {
+            case 0: _ = try? ObjCopy.binary(elf); continue
+            case 1: o.stripDebug = true
+            case 2: o.onlyKeepDebug = true
+            case 3: o.debuglink = ("x.debug", 0x1234_5678)
+            case 4: o.remove = [".comment", ".text"]
+            default: o.only = [".text"]
+            }
+            #expect(throws: ObjCopyError.self, "\(name)") { try ObjCopy.rewrite(elf, o) }
+        }
+    }
+
     /// Random damage to a real ELF file: the rewriting core throws or produces bytes, never traps.
     @Test func mutatedInputsNeverTrap() throws {
         let base = try Data(contentsOf: URL(fileURLWithPath: "/bin/true"))
