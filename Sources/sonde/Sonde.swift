@@ -11,7 +11,8 @@ struct Sonde: ParsableCommand {
         version: version,
         subcommands: [
             Overview.self, PS.self, Top.self, Free.self, VMStat.self, MPStat.self, IOStat.self,
-            PMap.self, IOTop.self, Chrt.self, Proc.self, Readelf.self, NM.self, ObjDump.self, Stack.self, InstallLinks.self,
+            PMap.self, IOTop.self, Chrt.self, Proc.self, Readelf.self, NM.self, ObjDump.self, ObjCopy.self, Ldd.self,
+            Stack.self, InstallLinks.self,
         ],
         defaultSubcommand: Overview.self
     )
