@@ -16,10 +16,14 @@ let package = Package(
         .target(name: "Bytes"),
         // Layer 2: ELF files: headers, sections, segments, symbols, notes, relocations, debug-file lookup.
         .target(name: "ELF", dependencies: ["Bytes"]),
+        // Layer 2: DWARF 2-5: units, abbreviations, attributes, line programs, ranges, locations, inline chains.
+        .target(name: "DWARF", dependencies: ["Bytes"]),
+        // Layer 2: address -> function, file, line and inline chain; debug-file lookup (build-id, debuglink, .dwo).
+        .target(name: "Symbolize", dependencies: ["ELF", "DWARF", "Bytes"]),
         // Layer 3: live procfs/sysfs readers and their pure parsers.
         .target(name: "ProcFS", dependencies: ["CSonde"]),
         // Layer 4: the engines behind readelf, nm, addr2line, objdump, objcopy, ldd.
-        .target(name: "Binutils", dependencies: ["ELF", "Bytes", "Render"]),
+        .target(name: "Binutils", dependencies: ["ELF", "DWARF", "Symbolize", "Bytes", "Render"]),
         // Layer 5: tables, JSON, terminal control.
         .target(name: "Render", dependencies: ["CSonde"]),
         // Layer 4: the engines behind ps, top, free, vmstat, mpstat, iostat, pmap, iotop, chrt, proc.
@@ -32,6 +36,8 @@ let package = Package(
         // Helpers shared by the test targets: running programs, compiling C fixtures, fake /proc trees.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ELFTests", dependencies: ["ELF", "Bytes", "TestSupport"]),
+        .testTarget(name: "DWARFTests", dependencies: ["DWARF", "Symbolize", "ELF", "Bytes", "TestSupport"]),
+        .testTarget(name: "BinutilsTests", dependencies: ["Binutils", "Symbolize", "ELF", "TestSupport"]),
         .testTarget(name: "ProcFSTests", dependencies: ["ProcFS", "TestSupport"]),
         .testTarget(name: "MonitorsTests", dependencies: ["Monitors", "ProcFS", "Render", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["ProcFS", "TestSupport"]),

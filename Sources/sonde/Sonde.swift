@@ -11,7 +11,7 @@ struct Sonde: ParsableCommand {
         version: version,
         subcommands: [
             Overview.self, PS.self, Top.self, Free.self, VMStat.self, MPStat.self, IOStat.self,
-            PMap.self, IOTop.self, Chrt.self, Proc.self, InstallLinks.self,
+            PMap.self, IOTop.self, Chrt.self, Proc.self, InstallLinks.self, Addr2line.self,
         ],
         defaultSubcommand: Overview.self
     )
