@@ -301,29 +301,38 @@ public final class Unit: @unchecked Sendable {
         return t
     }
 
-    /// The name of the function DIE at `offset` (following abstract_origin/specification, also
-    /// across units), and whether it is a linkage name in binutils' sense.
-    public func functionName(at offset: Int, depth: Int = 0) -> (name: String?, isLinkage: Bool) {
-        guard depth < 16, let d = try? die(at: offset) else { return (nil, false) }
-        var linkage: String?, plain: String?, origin: Int?
+    /// The name of the function DIE at `offset` and whether it is a linkage name, with binutils'
+    /// rules: attributes in order, DW_AT_name only while no name is known (a linkage name when the
+    /// unit's language is C-like), DW_AT_linkage_name always overriding, abstract_origin and
+    /// specification followed (also across units) into the same result.
+    public func functionName(at offset: Int) -> (name: String?, isLinkage: Bool) {
+        var name: String? = nil
+        var linkage = false
+        var budget = 32
+        resolveName(offset, &name, &linkage, &budget)
+        return (name, linkage)
+    }
+
+    private func resolveName(_ offset: Int, _ name: inout String?, _ linkage: inout Bool, _ budget: inout Int) {
+        budget -= 1
+        guard budget >= 0, let d = try? die(at: offset) else { return }
         for a in d.attributes {
             switch a.name {
-            case DW_AT.linkageName, DW_AT.mipsLinkageName: if linkage == nil { linkage = string(a.value) }
-            case DW_AT.name: plain = string(a.value)
-            case DW_AT.abstractOrigin, DW_AT.specification: if case .reference(let o) = a.value { origin = o }
+            case DW_AT.name:
+                if name == nil, let s = string(a.value) {
+                    name = s
+                    if DW_LANG.namesAreLinkageNames(language) { linkage = true }
+                }
+            case DW_AT.linkageName, DW_AT.mipsLinkageName:
+                if let s = string(a.value) { name = s; linkage = true }
+            case DW_AT.abstractOrigin, DW_AT.specification:
+                if case .reference(let o) = a.value {
+                    let u = (o >= header.offset && o < header.end) ? self : file.unit(containing: o)
+                    u?.resolveName(o, &name, &linkage, &budget)
+                }
             default: break
             }
         }
-        if let linkage { return (linkage, true) }
-        if let o = origin {
-            let u = (o >= header.offset && o < header.end) ? self : file.unit(containing: o)
-            if let u {
-                let r = u.functionName(at: o, depth: depth + 1)
-                if r.name != nil && (r.isLinkage || plain == nil) { return r }
-            }
-        }
-        if let plain { return (plain, DW_LANG.namesAreLinkageNames(language)) }
-        return (nil, false)
     }
 
     /// Frames for `address` if this unit (or its split unit) has line or function data for it.
@@ -339,6 +348,7 @@ public final class Unit: @unchecked Sendable {
         let firstName = current.map { fu.functionName(at: table.functions[$0].offset) }
         frames.append(InlineFrame(function: firstName?.name, functionIsLinkage: firstName?.isLinkage ?? false,
                                   functionLow: current.map { table.functions[$0].low },
+                                  functionOffset: current.map { table.functions[$0].offset },
                                   file: row.map { lt!.path($0.file) }, line: row?.line ?? 0, column: row?.column ?? 0,
                                   discriminator: row?.discriminator ?? 0, inlined: false))
         // binutils follows the inliner chain only from an inlined subroutine, through each enclosing function.
@@ -350,6 +360,7 @@ public final class Unit: @unchecked Sendable {
             let pn = fu.functionName(at: table.functions[p].offset)
             frames[frames.count - 1].inlined = true
             frames.append(InlineFrame(function: pn.name, functionIsLinkage: pn.isLinkage, functionLow: table.functions[p].low,
+                                      functionOffset: table.functions[p].offset,
                                       file: f.hasCallFile ? lt.map { $0.path(f.callFile) } : nil,
                                       line: f.callLine, column: f.callColumn, discriminator: 0, inlined: false))
             current = p

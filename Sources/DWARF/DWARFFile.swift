@@ -164,6 +164,8 @@ public struct InlineFrame: Sendable, Equatable {
     public var functionIsLinkage: Bool
     /// Start of the function's first range (nil for frames without a function DIE).
     public var functionLow: UInt64?
+    /// Offset of the function's DIE (identifies it across lookups), nil without a function DIE.
+    public var functionOffset: Int?
     public var file: String?
     public var line: UInt32
     public var column: UInt32
@@ -171,9 +173,10 @@ public struct InlineFrame: Sendable, Equatable {
     /// This frame's code was inlined into the next frame.
     public var inlined: Bool
 
-    public init(function: String?, functionIsLinkage: Bool, functionLow: UInt64?, file: String?, line: UInt32, column: UInt32,
-                discriminator: UInt32, inlined: Bool) {
+    public init(function: String?, functionIsLinkage: Bool, functionLow: UInt64?, functionOffset: Int? = nil, file: String?,
+                line: UInt32, column: UInt32, discriminator: UInt32, inlined: Bool) {
         self.function = function
+        self.functionOffset = functionOffset
         self.functionIsLinkage = functionIsLinkage
         self.functionLow = functionLow
         self.file = file

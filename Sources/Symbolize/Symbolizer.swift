@@ -37,6 +37,8 @@ public final class Symbolizer: @unchecked Sendable {
     /// The DWARF used (from `debugFile` when there is one), nil when there is none.
     public let dwarf: DWARFFile?
     private let debugDirectories: [String]
+    private var renamed: [Int: String] = [:]
+    private var settled: Set<Int> = []
     private lazy var mainSymbols = FunctionSymbols(file)
     private lazy var debugSymbols: FunctionSymbols? = debugFile.map { FunctionSymbols($0) }
     private lazy var miniDebugSymbols: FunctionSymbols? = Self.miniDebugInfo(file).map { FunctionSymbols($0) }
@@ -119,14 +121,26 @@ public final class Symbolizer: @unchecked Sendable {
         }
         if let d = dwarf, let frames = d.frames(at: pc) {
             var out = frames.map { f in
-                Frame(function: f.function, file: f.file, line: f.line, column: f.column, discriminator: f.discriminator, inlined: f.inlined)
+                Frame(function: f.functionOffset.flatMap { renamed[$0] } ?? f.function, file: f.file, line: f.line, column: f.column,
+                      discriminator: f.discriminator, inlined: f.inlined)
             }
             let first = frames[0]
-            if first.function == nil || !first.functionIsLinkage {
-                if let s = functionSymbol(pc, section: section, preferDebug: true) {
-                    out[0].function = s.name
-                    if out[0].file == nil { out[0].file = s.file }
+            if let off = first.functionOffset {
+                // binutils 2.40: the first time a function whose DWARF name is not a linkage name is
+                // found, the covering ELF symbol's name is printed instead; the DWARF name is replaced for
+                // good only when that symbol starts exactly at the function. Later lookups print the
+                // (possibly replaced) DWARF name. Answers therefore depend on the order of queries.
+                if !first.functionIsLinkage && renamed[off] == nil && !settled.contains(off) {
+                    if let s = functionSymbol(pc, section: section, preferDebug: true) {
+                        out[0].function = s.name
+                        if out[0].file == nil { out[0].file = s.file }
+                        if s.value == first.functionLow { renamed[off] = s.name }
+                    }
+                    settled.insert(off)
                 }
+            } else if let s = functionSymbol(pc, section: section, preferDebug: true) {
+                out[0].function = s.name
+                if out[0].file == nil { out[0].file = s.file }
             }
             return out
         }
@@ -136,7 +150,7 @@ public final class Symbolizer: @unchecked Sendable {
         return []
     }
 
-    private func functionSymbol(_ pc: UInt64, section: ELFSection, preferDebug: Bool) -> (name: String, file: String?)? {
+    private func functionSymbol(_ pc: UInt64, section: ELFSection, preferDebug: Bool) -> (name: String, file: String?, value: UInt64)? {
         if preferDebug, let d = debugSymbols, let dsec = d.file.sections.indices.contains(section.index) ? d.file.sections[section.index] : nil,
            dsec.name == section.name {
             if let r = d.lookup(pc, sectionIndex: dsec.index) { return r }
@@ -186,7 +200,7 @@ final class FunctionSymbols: @unchecked Sendable {
         for k in bySection.keys { bySection[k]!.sort { $0.value != $1.value ? $0.value < $1.value : $0.order < $1.order } }
     }
 
-    func lookup(_ pc: UInt64, sectionIndex: Int) -> (name: String, file: String?)? {
+    func lookup(_ pc: UInt64, sectionIndex: Int) -> (name: String, file: String?, value: UInt64)? {
         guard let list = bySection[sectionIndex] else { return nil }
         var lo = 0, hi = list.count
         while lo < hi {
@@ -213,6 +227,6 @@ final class FunctionSymbols: @unchecked Sendable {
             if !best.isNotype && c.isNotype { continue }
             if c.size < best.size { best = c }
         }
-        return (best.name, best.file)
+        return (best.name, best.file, best.value)
     }
 }
