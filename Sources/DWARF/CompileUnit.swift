@@ -2,8 +2,10 @@ import Bytes
 
 /// A unit of .debug_info or .debug_types: its header, abbreviations, root-DIE attributes (name,
 /// directories, bases), and on demand its line table and function table.
+/// A unit is valid only while its `DWARFFile` is alive (it refers to it without retaining it:
+/// weak or counted back-references made every retain of a unit take the runtime's slow path).
 public final class Unit: @unchecked Sendable {
-    public unowned let file: DWARFFile
+    public unowned(unsafe) let file: DWARFFile
     public let header: UnitHeader
     public let abbrevs: AbbrevTable
     /// The section the unit lives in.
@@ -29,9 +31,9 @@ public final class Unit: @unchecked Sendable {
     var rootLow: AttributeValue?
     var rootHigh: AttributeValue?
     /// Where address indexes and DWARF 4 range lists are read (the skeleton's file for split units).
-    unowned var addrFile: DWARFFile
+    unowned(unsafe) var addrFile: DWARFFile
     /// For a split unit: its skeleton (line table, addresses).
-    public internal(set) weak var skeleton: Unit?
+    public internal(set) unowned(unsafe) var skeleton: Unit?
 
     init(file: DWARFFile, header: UnitHeader, data: Bytes) throws {
         self.file = file
@@ -253,8 +255,8 @@ public final class Unit: @unchecked Sendable {
         let f = file
         do {
             lineTableValue = try LineTable(line: file.sections.line, offset: off, addrSize: Int(header.addrSize), compDir: compDir,
-                                           strOffsets: { [weak self] i in try? self?.stringRef(index: i) },
-                                           strings: { [unowned f] r in f.string(r) })
+                                           strOffsets: { [unowned(unsafe) self] i in try? self.stringRef(index: i) },
+                                           strings: { [unowned(unsafe) f] r in f.string(r) })
         } catch {
             file.warn("line table at \(off): \(error)")
         }
@@ -405,6 +407,7 @@ public final class FunctionTable: @unchecked Sendable {
         stack.reserveCapacity(64)
         var parent: Int32 = -1
         var pending: [(low: AttributeValue?, high: AttributeValue?, ranges: AttributeValue?, index: Int32)] = []
+        var functions: [Function] = []
         while off < end {
             let dieOffset = off
             // Inline ULEB for the common one-byte code.
@@ -451,6 +454,7 @@ public final class FunctionTable: @unchecked Sendable {
         }
         var es: [Entry] = []
         es.reserveCapacity(pending.count)
+        defer { self.functions = functions }
         for p in pending {
             guard let rs = try? unit.ranges(low: p.low, high: p.high, ranges: p.ranges, isRoot: false), let first = rs.first else { continue }
             functions[Int(p.index)].low = first.low

@@ -1,4 +1,5 @@
 import Bytes
+import Glibc
 
 /// The DWARF of one file: units found by walking every unit header once, abbreviation tables
 /// cached by offset, strings resolved on demand, and per-unit line tables and function tables
@@ -120,10 +121,31 @@ public final class DWARFFile: @unchecked Sendable {
         unitRanges = rs
     }
 
+    private var rangelessIndex: [UnitRange]?
+    private var rangelessMaxEnd: [UInt64] = []
+
+    private func buildRangelessIndex() {
+        var rs: [UnitRange] = []
+        let us = units
+        for i in rangeless {
+            let u = us[i]
+            for e in (u.splitUnit ?? u).functionTable.entries { rs.append(UnitRange(low: e.low, high: e.high, unit: Int32(i))) }
+            for q in u.lineTable?.sequences ?? [] { rs.append(UnitRange(low: q.start, high: q.end, unit: Int32(i))) }
+        }
+        rs.sort { $0.low != $1.low ? $0.low < $1.low : $0.unit < $1.unit }
+        var m: UInt64 = 0
+        rangelessMaxEnd = rs.map { m = max(m, $0.high); return m }
+        rangelessIndex = rs
+    }
+
     /// Units whose ranges hold `address`, in unit order.
     public func units(containing address: UInt64) -> [Unit] {
         if unitRanges == nil { buildUnitIndex() }
-        let rs = unitRanges!
+        return Self.candidates(unitRanges!, unitMaxEnd, address, units)
+    }
+
+    private static func candidates(_ rs: [UnitRange], _ maxEnd: [UInt64], _ address: UInt64, _ us: [Unit]) -> [Unit] {
+        let unitMaxEnd = maxEnd
         var lo = 0, hi = rs.count
         while lo < hi {
             let mid = (lo + hi) / 2
@@ -135,8 +157,7 @@ public final class DWARFFile: @unchecked Sendable {
             if rs[i].high > address && !found.contains(rs[i].unit) { found.append(rs[i].unit) }
             i -= 1
         }
-        found.sort()
-        let us = units
+        if found.count > 1 { found.sort() }
         return found.map { us[Int($0)] }
     }
 
@@ -148,8 +169,11 @@ public final class DWARFFile: @unchecked Sendable {
         for u in units(containing: address) {
             if let f = u.frames(at: address) { return f }
         }
-        for i in rangeless {
-            if let f = units[i].frames(at: address) { return f }
+        // Units without ranges of their own (binutils tries them all after the others): indexed once
+        // by what their function and line tables cover, so a miss costs a binary search.
+        if rangelessIndex == nil { buildRangelessIndex() }
+        for u in Self.candidates(rangelessIndex!, rangelessMaxEnd, address, units) {
+            if let f = u.frames(at: address) { return f }
         }
         return nil
     }
