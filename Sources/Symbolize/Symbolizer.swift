@@ -88,7 +88,7 @@ public final class Symbolizer: @unchecked Sendable {
             candidates.append(dir + "/" + (name.split(separator: "/").last.map(String.init) ?? name))
         }
         if !name.hasPrefix("/") { candidates.append(name) }
-        for c in candidates {
+        for c in candidates where access(c, R_OK) == 0 {
             guard let f = try? ELFFile(path: c) else { continue }
             return DWARFFile(sections(of: f, dwo: true))
         }
@@ -168,36 +168,55 @@ public final class Symbolizer: @unchecked Sendable {
 /// the closest function-like symbol at or below the address in the same section (sizes only break
 /// ties), and the STT_FILE name before it when binutils would use it.
 final class FunctionSymbols: @unchecked Sendable {
-    struct Candidate { var value: UInt64; var size: UInt64; var order: Int32; var isFunc: Bool; var isNotype: Bool; var name: String; var file: String? }
+    struct Candidate { var value: UInt64; var size: UInt64; var order: Int32; var isFunc: Bool; var isNotype: Bool; var name: UInt32; var file: Int64 }
     let file: ELFFile
     private var bySection: [Int: [Candidate]] = [:]
+    private var strtab = Bytes.empty
     let isEmpty: Bool
 
+    /// Reads the symbol table raw (names stay offsets until a lookup returns one): a big binary
+    /// has hundreds of thousands of symbols and only a few are ever printed.
     init(_ f: ELFFile) {
         file = f
-        var syms = (try? f.staticSymbols()) ?? []
-        if syms.count <= 1 { syms = (try? f.dynamicSymbols()) ?? [] }
-        isEmpty = syms.count <= 1
-        var fileName: String? = nil
+        var table = f.sections.first { $0.type == SHT.symtab && $0.size > 0 }
+        let entsize = f.is64 ? 24 : 16
+        if table == nil || table!.size < UInt64(2 * entsize) { table = f.sections.first { $0.type == SHT.dynsym } }
+        guard let t = table, let data = try? f.rawData(t), data.count >= 2 * entsize else { isEmpty = true; return }
+        isEmpty = false
+        if Int(t.link) < f.sections.count, let st = try? f.rawData(f.sections[Int(t.link)]) { strtab = st }
+        var fileName: Int64 = -1
         var state = 0 // 0 nothing seen, 1 symbol seen, 2 file after symbol seen
-        for (i, s) in syms.enumerated() where i > 0 {
-            if s.type == STT.file {
-                fileName = s.name
+        var lists: [Int: [Candidate]] = [:]
+        for i in 1..<(data.count / entsize) {
+            let o = i * entsize
+            guard let name = try? data.u32(o) else { break }
+            var info: UInt8 = 0, other: UInt8 = 0, shndx: UInt16 = 0, value: UInt64 = 0, size: UInt64 = 0
+            if f.is64 {
+                info = (try? data.u8(o + 4)) ?? 0; other = (try? data.u8(o + 5)) ?? 0; shndx = (try? data.u16(o + 6)) ?? 0
+                value = (try? data.u64(o + 8)) ?? 0; size = (try? data.u64(o + 16)) ?? 0
+            } else {
+                value = UInt64((try? data.u32(o + 4)) ?? 0); size = UInt64((try? data.u32(o + 8)) ?? 0)
+                info = (try? data.u8(o + 12)) ?? 0; other = (try? data.u8(o + 13)) ?? 0; shndx = (try? data.u16(o + 14)) ?? 0
+            }
+            let type = info & 0xf, binding = info >> 4
+            if type == STT.file {
+                fileName = Int64(name)
                 if state == 1 { state = 2 }
                 continue
             }
             if state == 0 { state = 1 }
             // maybe_function_sym: no section, file, object, TLS symbols; must be in a real section.
-            if s.type == STT.section || s.type == STT.object || s.type == STT.tls || s.type == STT.common { continue }
-            if s.shndx == SHN.undef || s.shndx >= SHN.loreserve { continue }
-            let local = s.binding == STB.local
-            if s.size == 0 && local && s.type == STT.notype && s.visibility == 2 { continue }
-            let fname = (fileName != nil && (local || state != 2)) ? fileName : nil
-            bySection[Int(s.shndx), default: []].append(Candidate(value: s.value, size: s.size == 0 ? 1 : s.size, order: Int32(i),
-                                                                   isFunc: s.type == STT.func || s.type == STT.gnuIfunc,
-                                                                   isNotype: s.type == STT.notype, name: s.name, file: fname))
+            if type == STT.section || type == STT.object || type == STT.tls || type == STT.common { continue }
+            if shndx == SHN.undef || shndx >= SHN.loreserve { continue }
+            let local = binding == STB.local
+            if size == 0 && local && type == STT.notype && other & 3 == 2 { continue }
+            let fname = (fileName >= 0 && (local || state != 2)) ? fileName : -1
+            lists[Int(shndx), default: []].append(Candidate(value: value, size: size == 0 ? 1 : size, order: Int32(i),
+                                                            isFunc: type == STT.func || type == STT.gnuIfunc,
+                                                            isNotype: type == STT.notype, name: name, file: fname))
         }
-        for k in bySection.keys { bySection[k]!.sort { $0.value != $1.value ? $0.value < $1.value : $0.order < $1.order } }
+        for k in lists.keys { lists[k]!.sort { $0.value != $1.value ? $0.value < $1.value : $0.order < $1.order } }
+        bySection = lists
     }
 
     func lookup(_ pc: UInt64, sectionIndex: Int) -> (name: String, file: String?, value: UInt64)? {
@@ -227,6 +246,8 @@ final class FunctionSymbols: @unchecked Sendable {
             if !best.isNotype && c.isNotype { continue }
             if c.size < best.size { best = c }
         }
-        return (best.name, best.file, best.value)
+        let name = (try? strtab.cString(Int(best.name))) ?? ""
+        let file = best.file >= 0 ? (try? strtab.cString(Int(best.file))) : nil
+        return (name, file, best.value)
     }
 }
