@@ -217,13 +217,14 @@ public enum Addr2line {
     }
 
     /// An address operand: hex (optional 0x, parsed up to the first non-hex character), `symbol`
-    /// when no hex digit leads, or `symbol+hexoffset` (binutils 2.40's rules).
+    /// when no hex digit leads, or `symbol+offset` with a C-style offset (decimal, 0x hex, 0 octal),
+    /// as binutils 2.40 reads them.
     static func parseAddress(_ token: String, names: SymbolNames) -> UInt64 {
         let t = token.drop { $0 == " " || $0 == "\t" }
         let (value, consumed) = scanHex(Substring(t))
         if let plus = t.firstIndex(of: "+") {
             let name = String(t[..<plus])
-            if let v = names.address(of: name) { return v &+ scanHex(t[t.index(after: plus)...]).value }
+            if let v = names.address(of: name) { return v &+ strtoull(String(t[t.index(after: plus)...]), nil, 0) }
         } else if consumed == 0, let v = names.address(of: String(t)) {
             return v
         }

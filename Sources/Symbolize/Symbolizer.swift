@@ -153,12 +153,12 @@ public final class Symbolizer: @unchecked Sendable {
     private func functionSymbol(_ pc: UInt64, section: ELFSection, preferDebug: Bool) -> (name: String, file: String?, value: UInt64)? {
         if preferDebug, let d = debugSymbols, let dsec = d.file.sections.indices.contains(section.index) ? d.file.sections[section.index] : nil,
            dsec.name == section.name {
-            if let r = d.lookup(pc, sectionIndex: dsec.index) { return r }
+            if let r = d.lookup(pc, sectionIndex: dsec.index, sectionAddress: dsec.addr) { return r }
         }
-        if let r = mainSymbols.lookup(pc, sectionIndex: section.index) { return r }
+        if let r = mainSymbols.lookup(pc, sectionIndex: section.index, sectionAddress: section.addr) { return r }
         if mainSymbols.isEmpty, let m = miniDebugSymbols,
            let msec = m.file.sections.first(where: { $0.name == section.name }) {
-            return m.lookup(pc, sectionIndex: msec.index)
+            return m.lookup(pc, sectionIndex: msec.index, sectionAddress: msec.addr)
         }
         return nil
     }
@@ -219,7 +219,7 @@ final class FunctionSymbols: @unchecked Sendable {
         bySection = lists
     }
 
-    func lookup(_ pc: UInt64, sectionIndex: Int) -> (name: String, file: String?, value: UInt64)? {
+    func lookup(_ pc: UInt64, sectionIndex: Int, sectionAddress: UInt64 = 0) -> (name: String, file: String?, value: UInt64)? {
         guard let list = bySection[sectionIndex] else { return nil }
         var lo = 0, hi = list.count
         while lo < hi {
@@ -228,6 +228,8 @@ final class FunctionSymbols: @unchecked Sendable {
         }
         guard lo > 0 else { return nil }
         let v = list[lo - 1].value
+        // bfd keeps symbol values relative to their section: one below the section start never fits.
+        guard v >= sectionAddress else { return nil }
         var i = lo - 1
         while i > 0 && list[i - 1].value == v { i -= 1 }
         var best = list[i]

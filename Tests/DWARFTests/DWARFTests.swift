@@ -11,7 +11,7 @@ private let cSource = packageRoot.appendingPathComponent("Tests/Fixtures/addr2li
 private func compile(_ flags: [String], compiler: String = "gcc") throws -> String {
     let out = try tempDir("dwarf").appendingPathComponent("prog").path
     let r = try run(compiler, flags + ["-o", out, cSource])
-    guard r.status == 0 else { throw NotFound(description: r.stderr) }
+    guard r.status == 0 else { throw FixtureError(r.stderr) }
     return out
 }
 
@@ -105,7 +105,7 @@ struct DWARFUnitTests {
         prog += [3, 9, 1]  // advance_line +9, copy -> row 0x1000 line 10
         prog += [0x4b]  // special: opcode_base 13, adj 62: addr += 62/14=4, line += -5+62%14=1 -> 0x1004 line 11
         prog += [2, 4, 0, 1, 1]  // advance_pc 4, end_sequence at 0x1008
-        var header: [UInt8] = [1, 0xfb, 14, 13] + [0, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1]  // min_inst..std lengths
+        var header: [UInt8] = [1, 1, 0xfb, 14, 13] + [0, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1]  // min_inst, is_stmt, line_base, line_range, opcode_base, std lengths
         header += [0]  // no include dirs
         header += Array("a.c".utf8) + [0, 0, 0, 0] + [0]  // one file
         var unit: [UInt8] = [2, 0] + le32(header.count) + header + prog
@@ -211,3 +211,8 @@ struct DWARFRobustnessTests {
 
 private func le32(_ v: Int) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
 private func le64(_ v: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: v >> (8 * UInt64($0))) } }
+
+struct FixtureError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
