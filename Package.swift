@@ -22,6 +22,10 @@ let package = Package(
         .target(name: "Tracee", dependencies: ["CSonde"]),
         // Layer 4: debugging tools over live processes: sonde stack.
         .target(name: "Debug", dependencies: ["Unwind", "Tracee", "ProcFS", "ELF", "Render"]),
+        // Layer 2: DWARF 2-5: units, abbreviations, attributes, line programs, ranges, locations, inline chains.
+        .target(name: "DWARF", dependencies: ["Bytes"]),
+        // Layer 2: address -> function, file, line and inline chain; debug-file lookup (build-id, debuglink, .dwo).
+        .target(name: "Symbolize", dependencies: ["ELF", "DWARF", "Bytes"]),
         // Layer 3: live procfs/sysfs readers and their pure parsers.
         .target(name: "ProcFS", dependencies: ["CSonde"]),
         // Layer 2: symbol demangling: Itanium C++ and Rust as c++filt prints them, Swift through the runtime.
@@ -29,7 +33,7 @@ let package = Package(
         // Layer 2: machine code to instructions, through Capstone loaded at run time.
         .target(name: "Disasm"),
         // Layer 4: the engines behind readelf, nm, addr2line, objdump, objcopy, ldd.
-        .target(name: "Binutils", dependencies: ["ELF", "Bytes", "Disasm", "Demangle", "Unwind", "Render"]),
+        .target(name: "Binutils", dependencies: ["ELF", "DWARF", "Symbolize", "Bytes", "Disasm", "Demangle", "Unwind", "Render"]),
         // Layer 5: tables, JSON, terminal control.
         .target(name: "Render", dependencies: ["CSonde"]),
         // Layer 4: the engines behind ps, top, free, vmstat, mpstat, iostat, pmap, iotop, chrt, proc.
@@ -45,9 +49,10 @@ let package = Package(
         .testTarget(name: "UnwindTests", dependencies: ["Unwind", "ELF", "Bytes", "TestSupport"]),
         .testTarget(name: "DebugTests", dependencies: ["Debug", "Unwind", "Tracee", "ELF", "TestSupport"]),
         .testTarget(name: "ELFTests", dependencies: ["ELF", "Bytes", "TestSupport"]),
+        .testTarget(name: "DWARFTests", dependencies: ["DWARF", "Symbolize", "ELF", "Bytes", "TestSupport"]),
         .testTarget(name: "ProcFSTests", dependencies: ["ProcFS", "TestSupport"]),
         .testTarget(name: "MonitorsTests", dependencies: ["Monitors", "ProcFS", "Render", "TestSupport"]),
-        .testTarget(name: "BinutilsTests", dependencies: ["Binutils", "ELF", "Bytes", "Render", "TestSupport"]),
+        .testTarget(name: "BinutilsTests", dependencies: ["Binutils", "Symbolize", "ELF", "Bytes", "Render", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["ProcFS", "TestSupport"]),
     ]
 )

@@ -42,10 +42,10 @@ extension ELFFile {
         var out: [ELFNote] = []
         let noteSections = sections.filter { $0.type == SHT.note }
         if !noteSections.isEmpty {
-            for s in noteSections { out += try Self.parseNotes(try rawData(s), align: Int(s.addralign)) }
+            for s in noteSections { out += try Self.parseNotes(try rawData(s), align: Int(clamping: s.addralign)) }
         } else {
             for p in segments where p.type == PT.note {
-                out += try Self.parseNotes(try wrap { try bytes.slice(p.offset, p.filesz) }, align: Int(p.align))
+                out += try Self.parseNotes(try wrap { try bytes.slice(p.offset, p.filesz) }, align: Int(clamping: p.align))
             }
         }
         return out

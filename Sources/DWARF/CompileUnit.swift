@@ -1,0 +1,489 @@
+import Bytes
+
+/// A unit of .debug_info or .debug_types: its header, abbreviations, root-DIE attributes (name,
+/// directories, bases), and on demand its line table and function table.
+/// A unit is valid only while its `DWARFFile` is alive (it refers to it without retaining it:
+/// weak or counted back-references made every retain of a unit take the runtime's slow path).
+public final class Unit: @unchecked Sendable {
+    public unowned(unsafe) let file: DWARFFile
+    public let header: UnitHeader
+    public let abbrevs: AbbrevTable
+    /// The section the unit lives in.
+    public let data: Bytes
+    public let reader: AttributeReader
+
+    public private(set) var rootTag: UInt16 = 0
+    public private(set) var name: StringRef?
+    public private(set) var compDirRef: StringRef?
+    public private(set) var language: UInt64 = 0
+    /// DW_AT_low_pc of the root DIE: the base address of range and location lists.
+    public internal(set) var baseAddress: UInt64 = 0
+    public private(set) var stmtList: Int?
+    public internal(set) var strOffsetsBase = 0
+    public internal(set) var addrBase = 0
+    public internal(set) var rnglistsBase = 0
+    public internal(set) var loclistsBase = 0
+    /// DW_AT_GNU_ranges_base (GNU split DWARF 4): added to DW_AT_ranges of split DIEs.
+    public internal(set) var gnuRangesBase: UInt64 = 0
+    public private(set) var dwoNameRef: StringRef?
+    public private(set) var dwoID: UInt64?
+    var rootRanges: AttributeValue?
+    var rootLow: AttributeValue?
+    var rootHigh: AttributeValue?
+    /// Where address indexes and DWARF 4 range lists are read (the skeleton's file for split units).
+    unowned(unsafe) var addrFile: DWARFFile
+    /// For a split unit: its skeleton (line table, addresses).
+    public internal(set) unowned(unsafe) var skeleton: Unit?
+
+    init(file: DWARFFile, header: UnitHeader, data: Bytes) throws {
+        self.file = file
+        self.addrFile = file
+        self.header = header
+        self.data = data
+        self.abbrevs = try file.abbrevTable(header.abbrevOffset, header.sizes)
+        self.reader = AttributeReader(data: data, header: header)
+        dwoID = header.dwoID
+        let dwo = file.sections.isDWO
+        if dwo && header.version >= 5 {
+            strOffsetsBase = header.is64 ? 16 : 8
+            rnglistsBase = header.is64 ? 20 : 12
+            loclistsBase = rnglistsBase
+        }
+        try readRoot()
+    }
+
+    private func readRoot() throws {
+        var off = header.dieOffset
+        guard off < header.end else { return }
+        let (code, n) = try data.uleb(off)
+        off += n
+        guard code != 0 else { return }
+        guard let ab = abbrevs.abbrev(code) else { throw DWARFError.malformed("unit at \(header.offset): unknown abbreviation \(code)") }
+        rootTag = ab.tag
+        var strx: [(UInt16, UInt64)] = []
+        let specs = abbrevs.specs
+        for i in 0..<Int(ab.specCount) {
+            let s = specs[Int(ab.specStart) + i]
+            let v = try reader.read(s.form, implicitConst: s.implicitConst, &off)
+            switch (s.name, v) {
+            case (DW_AT.name, .string(let r)): name = r
+            case (DW_AT.compDir, .string(let r)): compDirRef = r
+            case (DW_AT.dwoName, .string(let r)), (DW_AT.gnuDwoName, .string(let r)): dwoNameRef = r
+            case (DW_AT.name, .stringIndex(let x)), (DW_AT.compDir, .stringIndex(let x)), (DW_AT.dwoName, .stringIndex(let x)),
+                 (DW_AT.gnuDwoName, .stringIndex(let x)):
+                strx.append((s.name, x))
+            case (DW_AT.language, _): language = v.asUnsigned ?? 0
+            case (DW_AT.lowPC, _): rootLow = v
+            case (DW_AT.highPC, _): rootHigh = v
+            case (DW_AT.ranges, _): rootRanges = v
+            case (DW_AT.stmtList, _): if let x = v.asUnsigned, x < UInt64(Int32.max) * 4 { stmtList = Int(x) }
+            case (DW_AT.strOffsetsBase, _): strOffsetsBase = Int(clamping: v.asUnsigned ?? 0)
+            case (DW_AT.addrBase, _), (DW_AT.gnuAddrBase, _): addrBase = Int(clamping: v.asUnsigned ?? 0)
+            case (DW_AT.rnglistsBase, _): rnglistsBase = Int(clamping: v.asUnsigned ?? 0)
+            case (DW_AT.loclistsBase, _): loclistsBase = Int(clamping: v.asUnsigned ?? 0)
+            case (DW_AT.gnuRangesBase, _): gnuRangesBase = v.asUnsigned ?? 0
+            case (DW_AT.gnuDwoID, _): dwoID = v.asUnsigned
+            default: break
+            }
+        }
+        for (attr, x) in strx {
+            let r = try? stringRef(index: x)
+            switch attr {
+            case DW_AT.name: name = r
+            case DW_AT.compDir: compDirRef = r
+            default: dwoNameRef = r
+            }
+        }
+        if let low = rootLow { baseAddress = (try? address(low)) ?? 0 }
+    }
+
+    // MARK: Values
+
+    /// The .debug_str reference of string index `index` (DW_FORM_strx*).
+    public func stringRef(index: UInt64) throws -> StringRef {
+        let size = header.offsetSize
+        let (p, o) = index.multipliedReportingOverflow(by: UInt64(size))
+        guard !o, p < UInt64(Int.max / 2) else { throw DWARFError.malformed("string index \(index)") }
+        let off = try file.sections.strOffsets.unsigned(strOffsetsBase + Int(p), size: size)
+        return StringRef(.str, Int(clamping: off))
+    }
+
+    public func stringRef(_ v: AttributeValue) -> StringRef? {
+        switch v {
+        case .string(let r): return r
+        case .stringIndex(let i): return try? stringRef(index: i)
+        default: return nil
+        }
+    }
+
+    public func string(_ v: AttributeValue) -> String? { stringRef(v).flatMap(file.string) }
+
+    /// Address number `index` of .debug_addr (DW_FORM_addrx*).
+    public func address(index: UInt64) throws -> UInt64 {
+        let size = Int(header.addrSize)
+        let (p, o) = index.multipliedReportingOverflow(by: UInt64(size))
+        guard !o, p < UInt64(Int.max / 2) else { throw DWARFError.malformed("address index \(index)") }
+        return try addrFile.sections.addr.unsigned(addrBase + Int(p), size: size)
+    }
+
+    public func address(_ v: AttributeValue) throws -> UInt64 {
+        switch v {
+        case .address(let a): return a
+        case .addressIndex(let i): return try address(index: i)
+        default: throw DWARFError.malformed("expected an address, found \(v)")
+        }
+    }
+
+    public var compDir: String? { compDirRef.flatMap(file.string) }
+    public var unitName: String? { name.flatMap(file.string) }
+    public var dwoName: String? { dwoNameRef.flatMap(file.string) }
+
+    /// Ranges of a DW_AT_ranges value.
+    public func ranges(_ v: AttributeValue, isRoot: Bool = false) throws -> [AddressRange] {
+        let size = Int(header.addrSize)
+        if case .rnglistIndex(let i) = v {
+            let rl = file.sections.rnglists
+            let os = header.offsetSize
+            let (p, o) = i.multipliedReportingOverflow(by: UInt64(os))
+            guard !o, p < UInt64(Int.max / 2) else { throw DWARFError.malformed("range list index \(i)") }
+            let rel = try rl.unsigned(rnglistsBase + Int(p), size: os)
+            guard rel < UInt64(Int.max / 2) else { throw DWARFError.malformed("range list offset \(rel)") }
+            return try RangeLists.rnglist(rl, at: rnglistsBase + Int(rel), addrSize: size, base: baseAddress, address: address(index:))
+        }
+        guard let off = v.asUnsigned, off < UInt64(Int.max / 2) else { throw DWARFError.malformed("DW_AT_ranges value \(v)") }
+        if header.version >= 5 {
+            return try RangeLists.rnglist(file.sections.rnglists, at: Int(off), addrSize: size, base: baseAddress, address: address(index:))
+        }
+        if skeleton != nil && !isRoot {
+            // GNU split DWARF 4: the skeleton's .debug_ranges, offset by DW_AT_GNU_ranges_base.
+            return try RangeLists.ranges(addrFile.sections.ranges, at: Int(off &+ gnuRangesBase), addrSize: size, base: baseAddress)
+        }
+        return try RangeLists.ranges(file.sections.ranges, at: Int(off), addrSize: size, base: baseAddress)
+    }
+
+    /// Location list of a DW_AT_location (or similar) value: parsed, not evaluated.
+    public func locations(_ v: AttributeValue) throws -> [LocationEntry] {
+        let size = Int(header.addrSize)
+        if case .loclistIndex(let i) = v {
+            let ll = file.sections.loclists
+            let os = header.offsetSize
+            let (p, o) = i.multipliedReportingOverflow(by: UInt64(os))
+            guard !o, p < UInt64(Int.max / 2) else { throw DWARFError.malformed("location list index \(i)") }
+            let rel = try ll.unsigned(loclistsBase + Int(p), size: os)
+            guard rel < UInt64(Int.max / 2) else { throw DWARFError.malformed("location list offset \(rel)") }
+            return try RangeLists.loclist(ll, at: loclistsBase + Int(rel), addrSize: size, base: baseAddress, address: address(index:))
+        }
+        guard let off = v.asUnsigned, off < UInt64(Int.max / 2) else { throw DWARFError.malformed("location list value \(v)") }
+        if header.version >= 5 {
+            return try RangeLists.loclist(file.sections.loclists, at: Int(off), addrSize: size, base: baseAddress, address: address(index:))
+        }
+        return try RangeLists.locations(file.sections.loc, at: Int(off), addrSize: size, base: baseAddress)
+    }
+
+    /// Ranges from low_pc/high_pc or DW_AT_ranges values.
+    func ranges(low: AttributeValue?, high: AttributeValue?, ranges r: AttributeValue?, isRoot: Bool) throws -> [AddressRange] {
+        if let r { return try ranges(r, isRoot: isRoot) }
+        guard let low, let high else { return [] }
+        let lo = try address(low)
+        var hi: UInt64
+        switch high {
+        case .address, .addressIndex: hi = try address(high)
+        case .unsigned(let n): hi = lo &+ n
+        case .signed(let n): hi = lo &+ UInt64(bitPattern: n)
+        default: return []
+        }
+        return lo < hi ? [AddressRange(lo, hi)] : []
+    }
+
+    /// The unit's own address ranges (root DIE).
+    public func ranges() throws -> [AddressRange] {
+        try ranges(low: rootLow, high: rootHigh, ranges: rootRanges, isRoot: true)
+    }
+
+    // MARK: DIEs
+
+    /// The DIE at `offset` (an offset in the unit's section) with all its attribute values.
+    public func die(at offset: Int) throws -> DIE {
+        guard offset >= header.dieOffset, offset < header.end else { throw DWARFError.malformed("DIE offset \(offset) outside its unit") }
+        var off = offset
+        let (code, n) = try data.uleb(off)
+        off += n
+        guard code != 0 else { return DIE(offset: offset, tag: 0, hasChildren: false, attributes: []) }
+        guard let ab = abbrevs.abbrev(code) else { throw DWARFError.malformed("unknown abbreviation \(code) at \(offset)") }
+        var attrs: [(name: UInt16, form: UInt16, value: AttributeValue)] = []
+        let specs = abbrevs.specs
+        for i in 0..<Int(ab.specCount) {
+            let s = specs[Int(ab.specStart) + i]
+            attrs.append((s.name, s.form, try reader.read(s.form, implicitConst: s.implicitConst, &off)))
+        }
+        return DIE(offset: offset, tag: ab.tag, hasChildren: ab.hasChildren, attributes: attrs)
+    }
+
+    /// Walks every DIE of the unit in order with its depth (the root is depth 0).
+    /// Stops at the end of the unit; the walk is bounded by the unit's size.
+    public func forEachDIE(_ body: (DIE, Int) throws -> Bool) throws {
+        var off = header.dieOffset
+        var depth = 0
+        let specs = abbrevs.specs
+        while off < header.end {
+            let start = off
+            let (code, n) = try data.uleb(off)
+            off += n
+            if code == 0 { depth -= 1; if depth < 0 { break }; continue }
+            guard let ab = abbrevs.abbrev(code) else { throw DWARFError.malformed("unknown abbreviation \(code) at \(start)") }
+            var attrs: [(name: UInt16, form: UInt16, value: AttributeValue)] = []
+            for i in 0..<Int(ab.specCount) {
+                let s = specs[Int(ab.specStart) + i]
+                attrs.append((s.name, s.form, try reader.read(s.form, implicitConst: s.implicitConst, &off)))
+            }
+            if try !body(DIE(offset: start, tag: ab.tag, hasChildren: ab.hasChildren, attributes: attrs), depth) { return }
+            if ab.hasChildren { depth += 1 }
+        }
+    }
+
+    // MARK: Line table
+
+    private var lineTableLoaded = false
+    private var lineTableValue: LineTable?
+
+    /// The unit's line table (the skeleton's for a split unit), nil when it has none or it is malformed.
+    public var lineTable: LineTable? {
+        if let s = skeleton { return s.lineTable }
+        if lineTableLoaded { return lineTableValue }
+        lineTableLoaded = true
+        guard let off = stmtList else { return nil }
+        let f = file
+        do {
+            lineTableValue = try LineTable(line: file.sections.line, offset: off, addrSize: Int(header.addrSize), compDir: compDir,
+                                           strOffsets: { [unowned(unsafe) self] i in try? self.stringRef(index: i) },
+                                           strings: { [unowned(unsafe) f] r in f.string(r) })
+        } catch {
+            file.warn("line table at \(off): \(error)")
+        }
+        return lineTableValue
+    }
+
+    // MARK: Split DWARF
+
+    private var splitLoaded = false
+    private var splitValue: Unit?
+    private var splitFile: DWARFFile?
+
+    /// For a skeleton unit: the matching unit of its .dwo file (found through `DWARFFile.dwoLoader`).
+    public var splitUnit: Unit? {
+        if splitLoaded { return splitValue }
+        splitLoaded = true
+        guard let name = dwoName, let loader = file.dwoLoader, let f = loader(name, compDir) else { return nil }
+        let candidates = f.units.filter { $0.header.unitType == DW_UT.splitCompile || $0.header.unitType == DW_UT.compile }
+        guard let u = candidates.first(where: { dwoID != nil && $0.dwoID == dwoID }) ?? (dwoID == nil && candidates.count == 1 ? candidates[0] : nil)
+        else { file.warn("\(name): no unit with the skeleton's dwo_id"); return nil }
+        u.skeleton = self
+        u.addrFile = file
+        u.addrBase = addrBase
+        u.baseAddress = baseAddress
+        u.gnuRangesBase = gnuRangesBase
+        splitFile = f
+        splitValue = u
+        return u
+    }
+
+    // MARK: Functions
+
+    private var functionTableValue: FunctionTable?
+
+    /// Functions and inlined subroutines with their ranges (built on first use).
+    public var functionTable: FunctionTable {
+        if let t = functionTableValue { return t }
+        let t: FunctionTable
+        do { t = try FunctionTable(unit: self) } catch {
+            file.warn("functions of unit at \(header.offset): \(error)")
+            t = FunctionTable()
+        }
+        functionTableValue = t
+        return t
+    }
+
+    /// The name of the function DIE at `offset` and whether it is a linkage name, with binutils'
+    /// rules: attributes in order, DW_AT_name only while no name is known (a linkage name when the
+    /// unit's language is C-like), DW_AT_linkage_name always overriding, abstract_origin and
+    /// specification followed (also across units) into the same result.
+    public func functionName(at offset: Int) -> (name: String?, isLinkage: Bool) {
+        var name: String? = nil
+        var linkage = false
+        var budget = 32
+        resolveName(offset, &name, &linkage, &budget)
+        return (name, linkage)
+    }
+
+    private func resolveName(_ offset: Int, _ name: inout String?, _ linkage: inout Bool, _ budget: inout Int) {
+        budget -= 1
+        guard budget >= 0, let d = try? die(at: offset) else { return }
+        for a in d.attributes {
+            switch a.name {
+            case DW_AT.name:
+                if name == nil, let s = string(a.value) {
+                    name = s
+                    if DW_LANG.namesAreLinkageNames(language) { linkage = true }
+                }
+            case DW_AT.linkageName, DW_AT.mipsLinkageName:
+                if let s = string(a.value) { name = s; linkage = true }
+            case DW_AT.abstractOrigin, DW_AT.specification:
+                if case .reference(let o) = a.value {
+                    let u = (o >= header.offset && o < header.end) ? self : file.unit(containing: o)
+                    u?.resolveName(o, &name, &linkage, &budget)
+                }
+            default: break
+            }
+        }
+    }
+
+    /// Frames for `address` if this unit (or its split unit) has line or function data for it.
+    func frames(at address: UInt64) -> [InlineFrame]? {
+        let fu = splitUnit ?? self
+        let table = fu.functionTable
+        let best = table.best(address)
+        let lt = lineTable
+        let row = lt?.row(for: address)
+        if best == nil && row == nil { return nil }
+        var frames: [InlineFrame] = []
+        var current = best.map { Int($0) }
+        let firstName = current.map { fu.functionName(at: table.functions[$0].offset) }
+        frames.append(InlineFrame(function: firstName?.name, functionIsLinkage: firstName?.isLinkage ?? false,
+                                  functionLow: current.map { table.functions[$0].low },
+                                  functionOffset: current.map { table.functions[$0].offset },
+                                  file: row.map { lt!.path($0.file) }, line: row?.line ?? 0, column: row?.column ?? 0,
+                                  discriminator: row?.discriminator ?? 0, inlined: false))
+        // binutils follows the inliner chain only from an inlined subroutine, through each enclosing function.
+        guard let c0 = current, table.functions[c0].tag == DW_TAG.inlinedSubroutine else { return frames }
+        var steps = 0
+        while let c = current, table.functions[c].parent >= 0, steps < 10_000 {
+            let f = table.functions[c]
+            let p = Int(f.parent)
+            let pn = fu.functionName(at: table.functions[p].offset)
+            frames[frames.count - 1].inlined = true
+            frames.append(InlineFrame(function: pn.name, functionIsLinkage: pn.isLinkage, functionLow: table.functions[p].low,
+                                      functionOffset: table.functions[p].offset,
+                                      file: f.hasCallFile ? lt.map { $0.path(f.callFile) } : nil,
+                                      line: f.callLine, column: f.callColumn, discriminator: 0, inlined: false))
+            current = p
+            steps += 1
+        }
+        return frames
+    }
+}
+
+/// A unit's functions (DW_TAG_subprogram, entry points and inlined subroutines that have code),
+/// their nesting, call sites, and a sorted range table for lookups.
+public final class FunctionTable: @unchecked Sendable {
+    public struct Function: Sendable {
+        /// Offset of the DIE in the unit's section.
+        public var offset: Int
+        /// Index of the enclosing function DIE, -1 at top level.
+        public var parent: Int32
+        public var tag: UInt16
+        public var hasCallFile: Bool
+        public var callFile: UInt32
+        public var callLine: UInt32
+        public var callColumn: UInt32
+        /// Low address of the first range.
+        public var low: UInt64
+    }
+    public struct Entry: Sendable { public var low: UInt64; public var high: UInt64; public var function: Int32 }
+
+    public private(set) var functions: [Function] = []
+    public private(set) var entries: [Entry] = []
+    private var maxEnd: [UInt64] = []
+
+    init() {}
+
+    init(unit: Unit) throws {
+        let data = unit.data
+        let reader = unit.reader
+        let abbrevs = unit.abbrevs
+        let specs = abbrevs.specs
+        let end = unit.header.end
+        var off = unit.header.dieOffset
+        var stack: [Int32] = []
+        stack.reserveCapacity(64)
+        var parent: Int32 = -1
+        var pending: [(low: AttributeValue?, high: AttributeValue?, ranges: AttributeValue?, index: Int32)] = []
+        var functions: [Function] = []
+        while off < end {
+            let dieOffset = off
+            // Inline ULEB for the common one-byte code.
+            var code = UInt64(try data.u8(off))
+            if code < 0x80 { off += 1 } else { let (v, n) = try data.uleb(off); code = v; off += n }
+            if code == 0 {
+                guard let p = stack.popLast() else { break }
+                parent = p
+                continue
+            }
+            guard let ab = abbrevs.abbrev(code) else { throw DWARFError.malformed("unknown abbreviation \(code) at \(dieOffset)") }
+            let tag = ab.tag
+            if tag == DW_TAG.subprogram || tag == DW_TAG.inlinedSubroutine || tag == DW_TAG.entryPoint {
+                var low: AttributeValue?, high: AttributeValue?, rng: AttributeValue?
+                var f = Function(offset: dieOffset, parent: parent, tag: tag, hasCallFile: false, callFile: 0, callLine: 0, callColumn: 0, low: 0)
+                for i in 0..<Int(ab.specCount) {
+                    let s = specs[Int(ab.specStart) + i]
+                    switch s.name {
+                    case DW_AT.lowPC: low = try reader.read(s.form, implicitConst: s.implicitConst, &off)
+                    case DW_AT.highPC: high = try reader.read(s.form, implicitConst: s.implicitConst, &off)
+                    case DW_AT.ranges: rng = try reader.read(s.form, implicitConst: s.implicitConst, &off)
+                    case DW_AT.callFile:
+                        let v = try reader.read(s.form, implicitConst: s.implicitConst, &off)
+                        if let x = v.asUnsigned { f.hasCallFile = true; f.callFile = UInt32(truncatingIfNeeded: x) }
+                    case DW_AT.callLine:
+                        f.callLine = UInt32(truncatingIfNeeded: try reader.read(s.form, implicitConst: s.implicitConst, &off).asUnsigned ?? 0)
+                    case DW_AT.callColumn:
+                        f.callColumn = UInt32(truncatingIfNeeded: try reader.read(s.form, implicitConst: s.implicitConst, &off).asUnsigned ?? 0)
+                    default: try reader.skip(s.form, &off)
+                    }
+                }
+                let index = Int32(functions.count)
+                functions.append(f)
+                if low != nil || rng != nil { pending.append((low, high, rng, index)) }
+                if ab.hasChildren { stack.append(parent); parent = index }
+            } else {
+                if ab.fixedSize >= 0 {
+                    off += Int(ab.fixedSize)
+                } else {
+                    for i in 0..<Int(ab.specCount) { try reader.skip(specs[Int(ab.specStart) + i].form, &off) }
+                }
+                if ab.hasChildren { stack.append(parent) }
+            }
+        }
+        var es: [Entry] = []
+        es.reserveCapacity(pending.count)
+        defer { self.functions = functions }
+        for p in pending {
+            guard let rs = try? unit.ranges(low: p.low, high: p.high, ranges: p.ranges, isRoot: false), let first = rs.first else { continue }
+            functions[Int(p.index)].low = first.low
+            for r in rs { es.append(Entry(low: r.low, high: r.high, function: p.index)) }
+        }
+        es.sort { $0.low != $1.low ? $0.low < $1.low : $0.function < $1.function }
+        var m: UInt64 = 0
+        maxEnd = es.map { m = max(m, $0.high); return m }
+        entries = es
+    }
+
+    /// binutils' choice: the smallest single range holding `address`; at equal sizes the later DIE.
+    public func best(_ address: UInt64) -> Int32? {
+        var lo = 0, hi = entries.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if entries[mid].low <= address { lo = mid + 1 } else { hi = mid }
+        }
+        var i = lo - 1
+        var best: Int32 = -1
+        var bestLen = UInt64.max
+        while i >= 0 && maxEnd[i] > address {
+            let e = entries[i]
+            if e.high > address {
+                let len = e.high - e.low
+                if len < bestLen || (len == bestLen && e.function > best) { best = e.function; bestLen = len }
+            }
+            i -= 1
+        }
+        return best >= 0 ? best : nil
+    }
+}
