@@ -182,7 +182,7 @@ public enum Addr2line {
             if !o.inlines && n > 0 { break }
             if o.functions {
                 var name = f.function ?? "??"
-                if name.isEmpty { name = "??" } else if o.demangle { name = demangleIfRequested(name) }
+                if name.isEmpty { name = "??" } else if o.demangle { name = demangleName(name) }
                 s += name
                 s += o.pretty ? " at " : "\n"
             }
@@ -205,7 +205,7 @@ public enum Addr2line {
             var file = f.file
             if o.basenames, let p = file, let slash = p.lastIndex(of: "/") { file = String(p[p.index(after: slash)...]) }
             fs.append(.object([
-                ("function", f.function.map { .string(o.demangle ? demangleIfRequested($0) : $0) } ?? .null),
+                ("function", f.function.map { .string(o.demangle ? demangleName($0) : $0) } ?? .null),
                 ("file", file.map { .string($0) } ?? .null),
                 ("line", .int(Int64(f.line))),
                 ("column", .int(Int64(f.column))),
@@ -269,5 +269,4 @@ final class SymbolNames {
     }
 }
 
-/// The single place where addr2line -C demangles; wired to the Demangle module by the lead.
-public func demangleIfRequested(_ name: String) -> String { name }
+
