@@ -101,7 +101,9 @@ struct TopBatchVsProcpsTests {
         #expect(oi < 5, "sonde puts the busy loop near the top (row \(oi))")
         #expect(ti < 5, "procps oracle puts it near the top (row \(ti))")
         let oc = try #require(Double(rows(ours)[oi][8])), tc = try #require(Double(rows(theirs)[ti][8]))
-        #expect(oc > 50, "busy loop %CPU \(oc)")
+        // The loop gets a full core only on an idle machine; under the parallel test load it can get less,
+        // so the oracle comparison below is the real check.
+        #expect(oc > 15, "busy loop %CPU \(oc)")
         #expect(abs(oc - tc) <= 25, "sonde \(oc)% vs procps \(tc)%")
     }
 
