@@ -21,7 +21,7 @@ let package = Package(
         // Layer 3: the tracee engine (ptrace attach, registers, memory); grows into the debugger's in issue 4.
         .target(name: "Tracee", dependencies: ["CSonde"]),
         // Layer 4: debugging tools over live processes: sonde stack.
-        .target(name: "Debug", dependencies: ["Unwind", "Tracee", "ProcFS", "ELF", "Render"]),
+        .target(name: "Debug", dependencies: ["Unwind", "Tracee", "ProcFS", "ELF", "Symbolize", "Render"]),
         // Layer 2: DWARF 2-5: units, abbreviations, attributes, line programs, ranges, locations, inline chains.
         .target(name: "DWARF", dependencies: ["Bytes"]),
         // Layer 2: address -> function, file, line and inline chain; debug-file lookup (build-id, debuglink, .dwo).

@@ -1,6 +1,7 @@
 import Bytes
 import ELF
 import ProcFS
+import Symbolize
 import Unwind
 
 /// One object mapped into a process: its ELF, CFI and symbols, loaded on first use.
@@ -16,13 +17,12 @@ public final class MappedObject {
         self.cfi = CallFrameInfo(elf: elf)
     }
 
-    /// Symbols of .symtab, else of the separate debug file found by build-id (/usr/lib/debug/.build-id/xx/rest.debug),
+    /// Symbols of .symtab, else of the separate debug file (build-id or .gnu_debuglink, as binutils finds it),
     /// else of .dynsym.
     public var symbols: SymbolIndex {
         if let symbolIndex { return symbolIndex }
         var index: SymbolIndex
-        if elf.section(named: ".symtab") == nil, let id = elf.buildID(), id.count > 2,
-           let debug = try? ELFFile(path: "/usr/lib/debug/.build-id/\(id.prefix(2))/\(id.dropFirst(2)).debug"),
+        if elf.section(named: ".symtab") == nil, let (debug, _) = DebugFileLocator(file: elf).find(),
            debug.section(named: ".symtab") != nil {
             index = SymbolIndex(debug)
             if index.entries.isEmpty { index = SymbolIndex(elf) }
