@@ -2,6 +2,7 @@ import Bytes
 import Disasm
 import ELF
 import Render
+import Symbolize
 
 /// `objdump` options (binutils syntax).
 public struct ObjDumpOptions: Sendable {
@@ -145,8 +146,6 @@ public struct ObjDump {
     public let options: ObjDumpOptions
     /// Turns a symbol name into what -C shows.
     public var demangler: (String) -> String = demangleName
-    /// Source lines for -l/-S: address → (function, file, line), nil when unknown.
-    public var lineInfo: ((ELFFile, UInt64) -> (function: String?, file: String, line: Int)?)?
     let labelCache = LabelCache()
 
     public init(options: ObjDumpOptions) { self.options = options }
@@ -372,6 +371,66 @@ public struct ObjDump {
         return s
     }
 
+    // MARK: -l, -S
+
+    /// Interleaves source positions (-l: "function():" and "file:line") and source text (-S) as objdump does:
+    /// printed when the function, file, line or discriminator changes; -S prints the lines since the last
+    /// one shown from that file (the first time, up to five lines of context before).
+    final class SourceAnnotator {
+        let symbolizer: Symbolizer
+        let functions: Bool
+        let text: Bool
+        let demangle: (String) -> String
+        var lastFunction: String?
+        var lastFile: String?
+        var lastLine: UInt32 = 0
+        var lastDiscriminator: UInt32 = 0
+        var printed: [String: Int] = [:]
+        var sources: [String: [Substring]?] = [:]
+
+        init(symbolizer: Symbolizer, functions: Bool, text: Bool, demangle: @escaping (String) -> String) {
+            self.symbolizer = symbolizer
+            self.functions = functions
+            self.text = text
+            self.demangle = demangle
+        }
+
+        func annotate(_ address: UInt64, into out: inout TextBuffer) {
+            guard let fr = symbolizer.symbolize(address).first else { return }
+            if functions, let fn = fr.function, fn != lastFunction {
+                out.append(demangle(fn) + "():\n")
+                lastFunction = fn
+            }
+            guard let file = fr.file, fr.line > 0 else { return }
+            if file == lastFile && fr.line == lastLine && fr.discriminator == lastDiscriminator { return }
+            if functions {
+                out.append(file + ":" + String(fr.line) + (fr.discriminator > 0 ? " (discriminator \(fr.discriminator))" : "") + "\n")
+            }
+            if text, fr.line != lastLine || file != lastFile, let lines = lines(of: file) {
+                let line = Int(fr.line)
+                let from: Int
+                if let last = printed[file] { from = line > last ? last + 1 : line } else { from = max(1, line - 5) }
+                if from >= 1 && line <= lines.count && from <= line {
+                    for l in from...line { out.append(String(lines[l - 1]) + "\n") }
+                }
+                printed[file] = max(printed[file] ?? 0, line)
+            }
+            lastFile = file
+            lastLine = fr.line
+            lastDiscriminator = fr.discriminator
+        }
+
+        func lines(of path: String) -> [Substring]? {
+            if let cached = sources[path] { return cached }
+            var result: [Substring]? = nil
+            if let b = try? MappedFile.open(path), let text = try? b.withUnsafeBytes(0, b.count, { String(decoding: $0, as: UTF8.self) }) {
+                result = text.split(separator: "\n", omittingEmptySubsequences: false)
+            }
+            sources[path] = result
+            return result
+        }
+    }
+
     // MARK: -t, -T
 
     /// Version text of a dynamic symbol as objdump prints it: "Base" for the global index,
@@ -576,6 +635,8 @@ public struct ObjDump {
             } catch { throw ToolError("\(error)") }
         }
         let addrWidth = f.is64 ? 16 : 8
+        let source = options.lineNumbers || options.source
+            ? SourceAnnotator(symbolizer: Symbolizer(file: f), functions: options.lineNumbers, text: options.source, demangle: demangle) : nil
         for sec in secs {
             var lo = sec.addr, hi = sec.addr &+ sec.size
             if let s = options.startAddress { lo = max(lo, s) }
@@ -616,6 +677,7 @@ public struct ObjDump {
                 let unit = isa == .x86_64 || isa == .i386 ? 1 : (thumb ? 2 : 4)
                 var out = TextBuffer()
                 d.disassemble(bytes, address: start, unit: unit) { insn in
+                    if let src = source { src.annotate(insn.address, into: &out) }
                     line(insn, isa: isa, thumb: thumb, f: f, labs: labs, sec: sec, addressColumn: addressColumn, into: &out)
                     if out.count > 1 << 16 { write(out.flush()) }
                 }

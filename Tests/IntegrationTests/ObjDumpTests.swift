@@ -82,6 +82,18 @@ struct ObjDumpTests {
         #expect(h.stdout == th.stdout)
     }
 
+    /// -l and -S: the source positions ("func():", "file:line (discriminator N)") and source text objdump
+    /// interleaves, compared on everything that is not an instruction line.
+    @Test(arguments: [["-d", "-l"], ["-S"], ["-S", "-l"]])
+    func sourceAndLineInterleavingMatchesBinutils(_ flags: [String]) throws {
+        for f in [try compile(["-O1", "-g"]), try compile(["-O0", "-g"]), try compile(["-O2", "-gdwarf-4"])] {
+            let ours = try sonde(["objdump"] + flags + [f]), theirs = try run("objdump", flags + [f])
+            let strip = { (t: String) in t.split(separator: "\n").filter { !($0.hasPrefix(" ") && $0.contains(":\t")) }.map(String.init) }
+            #expect(strip(ours.stdout) == strip(theirs.stdout), "objdump \(flags) \(f)")
+            #expect(instructions(ours.stdout).map(\.0) == instructions(theirs.stdout).map(\.0))
+        }
+    }
+
     @Test func addressRangeSelectsTheSameInstructions() throws {
         let f = try compile(["-O2"])
         let all = instructions(try run("objdump", ["-d", f]).stdout)
