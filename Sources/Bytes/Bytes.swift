@@ -204,7 +204,7 @@ public struct Bytes: @unchecked Sendable {
             shift += 7
             if i - offset > 20 { throw .badLEB128(offset: offset) }
         } while b & 0x80 != 0
-        if shift < 64 && b & 0x40 != 0 { result |= -(Int64(1) << shift) }
+        if shift < 64 && b & 0x40 != 0 { result |= Int64(-1) << shift }
         return (result, i - offset)
     }
 }
