@@ -65,7 +65,7 @@ public final class LineTable: @unchecked Sendable {
         }
         self.addrSize = addrSize
         let headerLength = try c.word(is64: is64)
-        guard headerLength <= UInt64(end - c.offset) else { throw DWARFError.malformed("line program at \(offset): header length") }
+        guard headerLength <= UInt64(max(0, end - c.offset)) else { throw DWARFError.malformed("line program at \(offset): header length") }
         let programStart = c.offset + Int(headerLength)
         let minInst = UInt64(try c.u8())
         let maxOps = version >= 4 ? UInt64(try c.u8()) : 1
@@ -90,7 +90,7 @@ public final class LineTable: @unchecked Sendable {
                     format.append((type, UInt16(form)))
                 }
                 let count = try c.uleb()
-                guard count <= UInt64(end - c.offset) else { throw DWARFError.malformed("line program at \(offset): \(count) entries") }
+                guard count <= UInt64(max(0, end - c.offset)) else { throw DWARFError.malformed("line program at \(offset): \(count) entries") }
                 var out: [LineFileEntry] = []
                 out.reserveCapacity(Int(count))
                 for _ in 0..<count {
@@ -178,7 +178,7 @@ public final class LineTable: @unchecked Sendable {
                 emit()
             } else if op == 0 {
                 let len = try c.uleb()
-                guard len >= 1, len <= UInt64(end - c.offset) else { throw DWARFError.malformed("line program at \(offset): extended opcode length \(len)") }
+                guard len >= 1, len <= UInt64(max(0, end - c.offset)) else { throw DWARFError.malformed("line program at \(offset): extended opcode length \(len)") }
                 let next = c.offset + Int(len)
                 let sub = try c.u8()
                 switch sub {

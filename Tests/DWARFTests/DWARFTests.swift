@@ -216,3 +216,19 @@ struct FixtureError: Error, CustomStringConvertible {
     let description: String
     init(_ d: String) { description = d }
 }
+
+/// Inputs found by Fuzz/dwarf-line that trapped (each once crashed the parser).
+struct DWARFFuzzRegressionTests {
+    static let lineCrashes = [
+        "AwAAAAMAAAAAMA==",  // header length read past the unit's end
+        "HAAAAAMAAgAAAAH5/v4HAWsJAgkD2NjY2NjY2NhPcHRpb9jY2NjY2NjY2NjY2NgAAAAAAAEBAA==",
+    ]
+
+    @Test(arguments: lineCrashes)
+    func lineProgramCrash(_ base64: String) throws {
+        let b = Bytes([UInt8](Data(base64Encoded: base64)!))
+        if let t = try? LineTable(line: b, offset: 0, addrSize: 8, compDir: "/c", strings: { r in try? b.cString(r.offset) }) {
+            for r in t.rows { _ = t.row(for: r.address); _ = t.path(r.file) }
+        }
+    }
+}
