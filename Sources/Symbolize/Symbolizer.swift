@@ -76,7 +76,8 @@ public final class Symbolizer: @unchecked Sendable {
     public static func sections(of f: ELFFile, dwo: Bool) -> DWARFSections {
         DWARFSections(dwo: dwo, bigEndian: f.header.bigEndian) { name in
             guard let s = f.section(named: name) ?? f.section(named: ".z" + name.dropFirst()), s.type != SHT.nobits else { return nil }
-            return try? f.data(s)
+            // Objects (.o) carry their DWARF's cross-section offsets and addresses as relocations.
+            return try? (f.header.type == ET.rel ? f.relocatedData(s) : f.data(s))
         }
     }
 
