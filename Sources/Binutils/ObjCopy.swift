@@ -301,12 +301,12 @@ public enum ObjCopy {
             for s in secs.sorted(by: { $0.offset < $1.offset }) where s.isAlloc && s.type != SHT.nobits && s.index > 0 {
                 guard s.type == SHT.note || s.name == ".interp" else { break }
                 if action[s.index] == .remove { break }
-                prefixEnd = max(prefixEnd, Int(s.offset + s.size))
+                prefixEnd = max(prefixEnd, fileEnd(s))
             }
             for k in outs.indices {
                 guard let oi = outs[k].orig else { continue }
                 let s = secs[oi]
-                if s.isAlloc && s.type != SHT.nobits && Int(s.offset + s.size) <= prefixEnd && s.offset >= UInt64(Int(h.ehsize)) {
+                if s.isAlloc && s.type != SHT.nobits && fileEnd(s) <= prefixEnd && s.offset >= UInt64(Int(h.ehsize)) {
                     outs[k].pinned = true
                     outs[k].offset = s.offset
                 }
@@ -598,4 +598,10 @@ extension ObjCopy {
             throw ToolError("\(path): \(ok ? String(cString: strerror(errno)) : err)")
         }
     }
+}
+
+/// offset + size of a section as an Int, saturating instead of trapping on hostile headers.
+private func fileEnd(_ s: ELFSection) -> Int {
+    let (end, overflow) = s.offset.addingReportingOverflow(s.size)
+    return overflow ? Int.max : Int(clamping: end)
 }

@@ -175,6 +175,8 @@ struct ObjCopyTests {
     }
 
     /// Inputs the fuzzer (Fuzz/objcopy) crashed on: first byte the operation, as in the target.
+    /// Reaching the end of each case is the property (the trap was the bug); most now throw, a few
+    /// (files whose hostile sizes only affect the layout) produce an image that must read back as ELF.
     @Test func fuzzRegressions() throws {
         let dir = packageRoot.appendingPathComponent("Tests/Fixtures/fuzz-regressions/objcopy").path
         for name in try FileManager.default.contentsOfDirectory(atPath: dir) {
@@ -189,7 +191,12 @@ struct ObjCopyTests {
             case 4: o.remove = [".comment", ".text"]
             default: o.only = [".text"]
             }
-            #expect(throws: ObjCopyError.self, "\(name)") { try ObjCopy.rewrite(elf, o) }
+            do {
+                let out = try ObjCopy.rewrite(elf, o)
+                #expect((try? ELFFile(bytes: Bytes(out))) != nil, "\(name): output reads back as ELF")
+            } catch {
+                #expect(error is ObjCopyError, "\(name): \(error)")
+            }
         }
     }
 
