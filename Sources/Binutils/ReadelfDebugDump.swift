@@ -4,7 +4,7 @@ import ELF
 /// Ranges, loc, ...) and CFI (frames, frames-interp) renderers plug in here. `kinds` holds the long option
 /// names in command-line order ("info", "rawline" for -wl/--debug-dump=line, "decodedline", "frames", ...).
 /// readelf prints these after the -x/-p dumps and before the notes; `ReadelfPrinter.printAll` calls this there.
-/// Until the DWARF/Unwind modules are wired in, it prints nothing.
+/// Other kinds (abbrev, str, aranges, ranges, loc, ...) print nothing yet.
 func readelfDebugDump(file: ELFFile, kinds: [String], options: ReadelfOptions, out: OutputSink) throws {
     var framesDone = false
     for k in kinds {
@@ -12,6 +12,10 @@ func readelfDebugDump(file: ELFFile, kinds: [String], options: ReadelfOptions, o
         case "frames", "frames-interp":
             if !framesDone { readelfFrames(file: file, out: out) }
             framesDone = true
+        case "info":
+            readelfDWARFInfo(file: file, out: out)
+        case "line", "rawline", "decodedline":
+            readelfDecodedLines(file: file, out: out)
         default:
             break
         }
