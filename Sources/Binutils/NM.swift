@@ -636,19 +636,8 @@ public enum NM {
         }
     }
 
+    /// nm -f sysv's type column: readelf's names, except that nm has no name for STT_GNU_IFUNC.
     static func sysvType(_ t: UInt8) -> String {
-        switch t {
-        case 0: return "NOTYPE"
-        case 1: return "OBJECT"
-        case 2: return "FUNC"
-        case 3: return "SECTION"
-        case 4: return "FILE"
-        case 5: return "COMMON"
-        case 6: return "TLS"
-        default:
-            if t >= 13 { return "<processor specific>: \(t)" }
-            if t >= 10 { return "<OS specific>: \(t)" }
-            return "<unknown>: \(t)"
-        }
+        t == STT.gnuIfunc ? "<OS specific>: \(t)" : ELFNames.symbolType(t, machine: 0)
     }
 }
