@@ -138,17 +138,23 @@ public final class Unit: @unchecked Sendable {
     public var unitName: String? { name.flatMap(file.string) }
     public var dwoName: String? { dwoNameRef.flatMap(file.string) }
 
+    /// DWARF 5 rnglistx/loclistx: entry `index` of the offset array at `base` in `table`, as an offset in `table`.
+    func listOffset(index i: UInt64, table: Bytes, base: Int, what: String) throws -> Int {
+        let os = header.offsetSize
+        let (p, o) = i.multipliedReportingOverflow(by: UInt64(os))
+        guard !o, p < UInt64(Int.max / 2) else { throw DWARFError.malformed("\(what) index \(i)") }
+        let rel = try table.unsigned(base + Int(p), size: os)
+        guard rel < UInt64(Int.max / 2) else { throw DWARFError.malformed("\(what) offset \(rel)") }
+        return base + Int(rel)
+    }
+
     /// Ranges of a DW_AT_ranges value.
     public func ranges(_ v: AttributeValue, isRoot: Bool = false) throws -> [AddressRange] {
         let size = Int(header.addrSize)
         if case .rnglistIndex(let i) = v {
             let rl = file.sections.rnglists
-            let os = header.offsetSize
-            let (p, o) = i.multipliedReportingOverflow(by: UInt64(os))
-            guard !o, p < UInt64(Int.max / 2) else { throw DWARFError.malformed("range list index \(i)") }
-            let rel = try rl.unsigned(rnglistsBase + Int(p), size: os)
-            guard rel < UInt64(Int.max / 2) else { throw DWARFError.malformed("range list offset \(rel)") }
-            return try RangeLists.rnglist(rl, at: rnglistsBase + Int(rel), addrSize: size, base: baseAddress, address: address(index:))
+            let at = try listOffset(index: i, table: rl, base: rnglistsBase, what: "range list")
+            return try RangeLists.rnglist(rl, at: at, addrSize: size, base: baseAddress, address: address(index:))
         }
         guard let off = v.asUnsigned, off < UInt64(Int.max / 2) else { throw DWARFError.malformed("DW_AT_ranges value \(v)") }
         if header.version >= 5 {
@@ -166,12 +172,8 @@ public final class Unit: @unchecked Sendable {
         let size = Int(header.addrSize)
         if case .loclistIndex(let i) = v {
             let ll = file.sections.loclists
-            let os = header.offsetSize
-            let (p, o) = i.multipliedReportingOverflow(by: UInt64(os))
-            guard !o, p < UInt64(Int.max / 2) else { throw DWARFError.malformed("location list index \(i)") }
-            let rel = try ll.unsigned(loclistsBase + Int(p), size: os)
-            guard rel < UInt64(Int.max / 2) else { throw DWARFError.malformed("location list offset \(rel)") }
-            return try RangeLists.loclist(ll, at: loclistsBase + Int(rel), addrSize: size, base: baseAddress, address: address(index:))
+            let at = try listOffset(index: i, table: ll, base: loclistsBase, what: "location list")
+            return try RangeLists.loclist(ll, at: at, addrSize: size, base: baseAddress, address: address(index:))
         }
         guard let off = v.asUnsigned, off < UInt64(Int.max / 2) else { throw DWARFError.malformed("location list value \(v)") }
         if header.version >= 5 {
