@@ -20,6 +20,8 @@ let package = Package(
         .target(name: "Unwind", dependencies: ["Bytes", "ELF"]),
         // Layer 3: the tracee engine (ptrace attach, registers, memory); grows into the debugger's in issue 4.
         .target(name: "Tracee", dependencies: ["CSonde"]),
+        // Layer 4: syscall tables per ABI and argument decoders (pure: registers and memory in, values out).
+        .target(name: "Syscalls"),
         // Layer 4: debugging tools over live processes: sonde stack.
         .target(name: "Debug", dependencies: ["Unwind", "Tracee", "ProcFS", "ELF", "Symbolize", "Render"]),
         // Layer 2: DWARF 2-5: units, abbreviations, attributes, line programs, ranges, locations, inline chains.
@@ -53,6 +55,7 @@ let package = Package(
         .testTarget(name: "ProcFSTests", dependencies: ["ProcFS", "TestSupport"]),
         .testTarget(name: "MonitorsTests", dependencies: ["Monitors", "ProcFS", "Render", "TestSupport"]),
         .testTarget(name: "BinutilsTests", dependencies: ["Binutils", "Symbolize", "ELF", "Bytes", "Render", "TestSupport"]),
+        .testTarget(name: "SyscallsTests", dependencies: ["Syscalls", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["ProcFS", "TestSupport"]),
     ]
 )
