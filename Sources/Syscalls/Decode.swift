@@ -30,8 +30,10 @@ public struct SyscallCall: Sendable {
     public var returnFormat: ReturnFormat = .decimal
     /// Text after the return value: `(in [3])`, `(Timeout)`, `<path>` comes from `-y` instead.
     public var returnComment: String? = nil
-    /// True when a decoder must run again at exit (output arguments).
-    public var decodedEntry = false
+    /// Set by a decoder at entry when it knows whether more arguments follow at exit (`false`: the entry
+    /// printed them all). Nil: guessed from the table's argument count. Decides how a line interrupted by
+    /// another process ends: `read(3,  <unfinished ...>` or `close(3 <unfinished ...>`.
+    public var entryComplete: Bool? = nil
 
     public init(abi: SyscallABI, number: Int, arguments: [UInt64]) {
         self.abi = abi
