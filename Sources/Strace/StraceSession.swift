@@ -177,13 +177,26 @@ public final class StraceSession {
                 threads[tid] = s
                 if let out = perThread[former], o.follow >= 2 { perThread[tid] = perThread[tid] ?? out }
             }
-        case let .exited(status):
-            var s = threads[tid] ?? ThreadState()
-            if let call = s.call, s.printing {
-                var c = call
-                c.returnFormat = .none
-                finish(tid, &s, c, duration: nil)
+        case .exiting:
+            guard var s = threads[tid], let call = s.call, s.printing else { return }
+            s.call = nil
+            s.printing = false
+            threads[tid] = s
+            if o.summaryOnly || o.statusFilter != nil { return }
+            // strace's print_event_exit: the call ends without a return value.
+            let out = output(for: tid)
+            if out.openTID != tid {
+                startLine(out, tid: tid)
+                out.append("<... \(call.name) resumed>")
             }
+            if moreAtExit(tid, call) { out.append(" <unfinished ...>") }
+            var c = call
+            c.returnFormat = .none
+            c.values = Array(c.values.prefix(c.printedAtEntry))
+            SyscallText.appendExit(c, from: c.values.count, separated: true, lineStart: out.lineStart, column: o.column,
+                                   to: &out.buffer, style: o.style)
+            out.endLine()
+        case let .exited(status):
             threads[tid] = nil
             if o.summaryOnly || o.quiet >= 2 { perThread[tid] = nil; return }
             let out = output(for: tid)
@@ -225,21 +238,11 @@ public final class StraceSession {
         Decoders.decode(&ctx)
         s.call = ctx.call
         s.printing = true
-        let noReturn = ctx.call.name == "exit" || ctx.call.name == "exit_group"
-        if o.statusFilter == nil || noReturn {
+        if o.statusFilter == nil {
             let out = output(for: tid)
             startLine(out, tid: tid, ip: ip)
             SyscallText.appendEntry(ctx.call, to: &out.buffer, style: o.style)
             out.openTID = tid
-            if noReturn {
-                var c = ctx.call
-                c.returnFormat = .none
-                finish(tid, &s, c, duration: nil)
-                s.call = nil
-                s.printing = false
-                threads[tid] = s
-                return
-            }
         }
         threads[tid] = s
     }
@@ -280,7 +283,8 @@ public final class StraceSession {
         if out.openTID != tid {
             startLine(out, tid: tid)
             out.append("<... \(call.name) resumed>")
-            separated = true  // the unfinished line carried the separator (or nothing follows)
+            // The separator went out with the unfinished line, unless this decoder prints it at exit.
+            separated = !call.separatorAtExit
         }
         SyscallText.appendExit(call, from: from, separated: separated, lineStart: out.lineStart, column: o.column,
                                fdPath: fdResolver(tid), to: &out.buffer, style: o.style)
@@ -291,10 +295,8 @@ public final class StraceSession {
     /// Ends another thread's open line with ` <unfinished ...>` and starts a line: pid prefix, timestamps.
     func startLine(_ out: TraceOutput, tid: Int32, ip: UInt64? = nil) {
         if let other = out.openTID {
-            if let s = threads[other], let c = s.call {
-                let more = c.entryComplete.map { !$0 } ?? (c.printedAtEntry > 0 && c.printedAtEntry < argumentCount(c))
-                out.append(more ? ",  <unfinished ...>" : " <unfinished ...>")
-                threads[other]?.printedSeparatorOnUnfinished = more
+            if let c = threads[other]?.call, moreAtExit(other, c) && !c.separatorAtExit {
+                out.append(",  <unfinished ...>")
             } else {
                 out.append(" <unfinished ...>")
             }
@@ -344,7 +346,17 @@ public final class StraceSession {
         }
     }
 
-    func argumentCount(_ c: SyscallCall) -> Int { SyscallTable.of(c.abi).entry(c.number)?.argumentCount ?? 6 }
+    /// Whether the decoder prints more of `call` at its exit (strace: not RVAL_DECODED at entry), found
+    /// by running its exit half on a copy as if the call had returned 0.
+    func moreAtExit(_ tid: Int32, _ call: SyscallCall) -> Bool {
+        var probe = call
+        probe.returnValue = 0
+        probe.isError = false
+        var ctx = DecodeContext(call: probe, entering: false, memory: ThreadMemory(tracer: tracer, tid: tid),
+                                options: o.decode, fdPath: { _ in nil })
+        Decoders.decode(&ctx)
+        return ctx.call.values.count > call.printedAtEntry
+    }
 
     func closeOpenLines(detached: Bool) {
         for out in [shared].compactMap({ $0 }) + Array(perThread.values) where out.openTID != nil {

@@ -30,10 +30,9 @@ public struct SyscallCall: Sendable {
     public var returnFormat: ReturnFormat = .decimal
     /// Text after the return value: `(in [3])`, `(Timeout)`, `<path>` comes from `-y` instead.
     public var returnComment: String? = nil
-    /// Set by a decoder at entry when it knows whether more arguments follow at exit (`false`: the entry
-    /// printed them all). Nil: guessed from the table's argument count. Decides how a line interrupted by
-    /// another process ends: `read(3,  <unfinished ...>` or `close(3 <unfinished ...>`.
-    public var entryComplete: Bool? = nil
+    /// Set by a decoder whose exit part begins with the `, ` separator (strace's clone prints
+    /// `<... clone resumed>, child_tidptr=...`); by default the entry part ends with it (`read(3,  <unfinished ...>`).
+    public var separatorAtExit = false
 
     public init(abi: SyscallABI, number: Int, arguments: [UInt64]) {
         self.abi = abi

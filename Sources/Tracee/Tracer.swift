@@ -18,6 +18,8 @@ public enum TraceEvent {
     /// The thread completed an execve; `formerTID` is the thread that called it when that was not the
     /// thread group leader (the kernel renamed it to the leader's id).
     case exec(formerTID: Int32)
+    /// The thread is about to exit (PTRACE_EVENT_EXIT): a syscall it was in will not return.
+    case exiting
     /// The thread is gone: `status` as wait(2) reports it (exit code or terminating signal).
     case exited(status: Int32)
 }
@@ -56,7 +58,7 @@ public final class Tracer {
     public init(options: Options) { self.options = options }
 
     var ptraceOptions: UInt {
-        var o = Int32(SONDE_PTRACE_O_TRACESYSGOOD) | Int32(SONDE_PTRACE_O_TRACEEXEC)
+        var o = Int32(SONDE_PTRACE_O_TRACESYSGOOD) | Int32(SONDE_PTRACE_O_TRACEEXEC) | Int32(SONDE_PTRACE_O_TRACEEXIT)
         if options.followForks {
             o |= Int32(SONDE_PTRACE_O_TRACECLONE) | Int32(SONDE_PTRACE_O_TRACEFORK) | Int32(SONDE_PTRACE_O_TRACEVFORK)
         }
@@ -234,6 +236,10 @@ public final class Tracer {
             }
             closeMemory(tid)
             handle(tid, .exec(formerTID: former))
+            resume(tid, signal: 0)
+        case Int32(SONDE_PTRACE_EVENT_EXIT):
+            handle(tid, .exiting)
+            inSyscall.remove(tid)
             resume(tid, signal: 0)
         case Int32(SONDE_PTRACE_EVENT_SECCOMP):
             syscallStop(tid, handle)
