@@ -167,15 +167,20 @@ public final class StraceSession {
         case .created:
             break
         case let .exec(former):
-            if former != tid, let s = threads.removeValue(forKey: former) {
-                if o.quiet < 2 && !o.summaryOnly {
-                    let out = output(for: former)
-                    startLine(out, tid: former)
-                    out.append("+++ superseded by execve in pid \(tid) +++")
-                    out.endLine()
-                }
-                threads[tid] = s
-                if let out = perThread[former], o.follow >= 2 { perThread[tid] = perThread[tid] ?? out }
+            // A thread other than the leader ran execve: it becomes the leader (strace's maybe_switch_tcbs).
+            guard former != tid, let moved = threads.removeValue(forKey: former) else { return }
+            let old = output(for: former)
+            if old.openTID == former {
+                old.append(" <pid changed to \(tid) ...>")
+                old.endLine()
+            }
+            if o.follow >= 2 { perThread[former] = nil }
+            threads[tid] = moved
+            if o.quiet < 2 && !o.summaryOnly {
+                let out = output(for: tid)
+                startLine(out, tid: tid)
+                out.append("+++ superseded by execve in pid \(former) +++")
+                out.endLine()
             }
         case .exiting:
             guard var s = threads[tid], let call = s.call, s.printing else { return }

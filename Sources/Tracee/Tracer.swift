@@ -327,23 +327,23 @@ public final class Tracer {
     public func detachAll(killSpawnedWith signal: Int32 = 0) {
         if signal != 0 && spawnedPID > 0 { kill(spawnedPID, signal) }
         for tid in Array(threads.keys) {
-            if sonde_ptrace(Int32(SONDE_PTRACE_INTERRUPT), tid, 0, 0) != 0 { forget(tid); continue }
-            var pending: Int32 = 0
+            defer { forget(tid) }
+            // Stopped right now (the loop never leaves one stopped, but a caller may): detach at once.
+            if sonde_ptrace(Int32(SONDE_PTRACE_DETACH), tid, 0, 0) == 0 { continue }
+            guard errno == ESRCH, sonde_ptrace(Int32(SONDE_PTRACE_INTERRUPT), tid, 0, 0) == 0 else { continue }
+            // Running: the next stop of any kind (the interrupt, a syscall stop that satisfied it, a signal)
+            // is the moment to detach, re-injecting a signal that was about to be delivered.
             var status: Int32 = 0
-            // Wait for this thread's stop; other threads' stops stay queued in the kernel for their turn.
             while true {
                 let r = wait4(tid, &status, Int32(SONDE_WALL), nil)
                 if r < 0 { if errno == EINTR { continue }; break }
                 if status & 0xff != 0x7f { break }  // it ended
                 let sig = (status >> 8) & 0xff
                 let event = (status >> 16) & 0xff
-                if event == Int32(SONDE_PTRACE_EVENT_STOP) { break }
-                if event == 0 && sig != SIGTRAP | 0x80 { pending = sig; break }
-                // A syscall or ptrace-event stop that raced with the interrupt: move on to the interrupt stop.
-                _ = sonde_ptrace(Int32(SONDE_PTRACE_SYSCALL), tid, 0, 0)
+                let deliver = event == 0 && sig != SIGTRAP | 0x80 ? sig : 0
+                _ = sonde_ptrace(Int32(SONDE_PTRACE_DETACH), tid, 0, UInt(deliver))
+                break
             }
-            _ = sonde_ptrace(Int32(SONDE_PTRACE_DETACH), tid, 0, UInt(pending))
-            forget(tid)
         }
     }
 

@@ -1,5 +1,6 @@
 import Testing
 @testable import Syscalls
+import Foundation
 
 @Suite struct TextTests {
     @Test func errnoNamesMatchTheUAPIHeaders() throws {

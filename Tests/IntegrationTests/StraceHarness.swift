@@ -1,0 +1,80 @@
+import Foundation
+import TestSupport
+
+/// Runs the real strace and `sonde strace` on the same command, side by side, as the notes prescribe:
+/// no address randomisation (`setarch -R`), one file per process (`-ff -o`), the same environment, and
+/// normalized streams (process ids by order of creation, random bytes masked).
+struct StraceRun {
+    /// Each process's lines, in order of process creation.
+    var processes: [[String]]
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+enum StraceHarness {
+    static var available: Bool { hasTool("strace") && hasTool("setarch") }
+
+    /// `strace -ff -o DIR/t ARGS COMMAND` (or sonde's), normalized.
+    static func trace(sonde useSonde: Bool, _ args: [String], _ command: [String], environment: [String: String]? = nil) throws -> StraceRun {
+        let dir = try tempDir("strace-side")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let base = dir.appendingPathComponent("t").path
+        let tracer = useSonde ? [sondeBinary, "strace"] : [try which("strace")]
+        let r = try run(try which("setarch"), [machine, "-R"] + tracer + ["-ff", "-o", base] + args + command, environment: environment)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+            .compactMap { name -> (Int32, String)? in
+                guard name.hasPrefix("t."), let pid = Int32(name.dropFirst(2)) else { return nil }
+                return (pid, dir.appendingPathComponent(name).path)
+            }
+            .sorted { $0.0 < $1.0 }
+        let pids = files.map(\.0)
+        let streams = try files.map { try String(contentsOfFile: $0.1, encoding: .utf8) }
+        return StraceRun(processes: streams.map { normalize($0, pids: pids) }, status: r.status, stdout: r.stdout, stderr: r.stderr)
+    }
+
+    static var machine: String {
+        var u = utsname()
+        uname(&u)
+        return withUnsafeBytes(of: u.machine) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+    }
+
+    /// Process ids → P1, P2... (by creation order), getrandom data → <random>.
+    static func normalize(_ text: String, pids: [Int32]) -> [String] {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        let names = Dictionary(uniqueKeysWithValues: pids.enumerated().map { (String($0.element), "P\($0.offset + 1)") })
+        lines = lines.map { line in
+            var out = ""
+            var digits = ""
+            func flush() {
+                if !digits.isEmpty { out += names[digits] ?? digits; digits = "" }
+            }
+            var previous: Character = " "
+            for c in line {
+                if c.isASCII && c.isNumber && (digits.isEmpty ? !(previous.isLetter || previous == "_" || previous == "x") : true) {
+                    digits.append(c)
+                } else {
+                    if !digits.isEmpty && (c.isLetter || c == "_") { out += digits; digits = "" } else { flush() }
+                    out.append(c)
+                }
+                previous = c
+            }
+            flush()
+            if out.hasPrefix("getrandom(\""), let end = out.range(of: "\", ") {
+                out = "getrandom(\"<random>" + out[end.lowerBound...]
+            }
+            return out
+        }
+        return lines
+    }
+
+    /// Lines of `a` and `b` that differ, as `-`/`+` pairs (empty when identical).
+    static func differences(_ a: [String], _ b: [String]) -> [String] {
+        var out: [String] = []
+        for i in 0..<max(a.count, b.count) {
+            let x = i < a.count ? a[i] : "<none>", y = i < b.count ? b[i] : "<none>"
+            if x != y { out.append("- \(x)\n+ \(y)") }
+        }
+        return out
+    }
+}
