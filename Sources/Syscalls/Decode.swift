@@ -32,6 +32,9 @@ public struct SyscallCall: Sendable {
     public var returnComment: String? = nil
     /// True when a decoder must run again at exit (output arguments).
     public var decodedEntry = false
+    /// Values a decoder keeps from the entry stop for the exit stop (strace's tcb private data), e.g.
+    /// the socklen before the call for `[110 => 32]`.
+    public var saved: [Int64] = []
 
     public init(abi: SyscallABI, number: Int, arguments: [UInt64]) {
         self.abi = abi

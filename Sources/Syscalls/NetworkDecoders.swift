@@ -76,31 +76,29 @@ enum NetworkDecoders {
         return .array([.int(after)], truncated: false)
     }
 
-    /// getsockname/getpeername/accept/accept4 at exit (decode_sockname). `c.call.values` holds the fd, then
-    /// the socklen read at entry is stashed in `lenAtEntry`.
+    /// getsockname/getpeername/accept/accept4 (decode_sockname): the socklen read at entry is kept in
+    /// `call.saved` so the exit shows `[110 => 32]`.
     static func sockname(_ c: inout DecodeContext, hasFlags: Bool) {
         let addr = c.call.arg(1), lenAddr = c.call.arg(2)
         if c.entering {
             c.add(c.fd(0))
-            if addr == 0 || lenAddr == 0 || c.memory.integer(lenAddr, size: 4) == nil {
+            if addr != 0, lenAddr != 0, let l = c.memory.integer(lenAddr, size: 4) {
+                c.call.saved = [Int64(Int32(truncatingIfNeeded: l))]
+            } else {
                 c.add(.pointer(addr)); c.add(.pointer(lenAddr))
                 if hasFlags { c.add(PD.flags(PC.socketTypeFlags, c.call.arg(3) & 0xffff_ffff, "SOCK_???")) }
-                c.call.decodedEntry = true  // everything printed at entry
             }
             return
         }
-        guard c.call.values.count == 1 else { return }
-        // The length at entry is not kept between stops; strace shows `[ulen => rlen]` only when they
-        // differ, which needs the entry value: the engine keeps the entry memory state unavailable, so
-        // re-read is all we have. Equal values print as `[rlen]`.
-        let ulen = c.memory.integer(lenAddr, size: 4).map { Int64(Int32(truncatingIfNeeded: $0)) }
-        if c.call.isError || ulen == nil {
+        guard let ulen = c.call.saved.first else { return }
+        let rlen = c.memory.integer(lenAddr, size: 4).map { Int64(Int32(truncatingIfNeeded: $0)) }
+        if c.call.isError || rlen == nil {
             c.add(.pointer(addr))
-            c.add(.array([.int(ulen ?? 0)], truncated: false))
+            c.add(.array([.int(ulen)], truncated: false))
         } else {
-            let r = ulen!
-            c.add(sockaddr(c, addr, len: Int(r)))
-            c.add(lenChange(nil, r))
+            let r = rlen!
+            c.add(sockaddr(c, addr, len: Int(min(ulen, r))))
+            c.add(lenChange(ulen, r))
         }
         if hasFlags { c.add(PD.flags(PC.socketTypeFlags, c.call.arg(3) & 0xffff_ffff, "SOCK_???")) }
     }
@@ -223,17 +221,21 @@ enum NetworkDecoders {
             c.add(sockaddr(c, c.call.arg(4), len: len)); c.add(.int(Int64(len)))
         },
         "recvfrom": { c in
-            if c.entering { c.add(c.fd(0)); return }
+            if c.entering {
+                c.add(c.fd(0))
+                if c.call.arg(4) != 0, let l = c.memory.integer(c.call.arg(5), size: 4) { c.call.saved = [Int64(Int32(truncatingIfNeeded: l))] }
+                return
+            }
             c.add(c.call.isError ? .pointer(c.call.arg(1)) : c.buffer(1, count: Int(min(UInt64(max(0, c.call.result)), c.call.arg(2)))))
             c.add(.uint(c.call.arg(2)))
             c.add(PD.flags(PC.msgFlags, c.call.arg(3) & 0xffff_ffff, "MSG_???"))
             let addr = c.call.arg(4), lenAddr = c.call.arg(5)
-            guard addr != 0, lenAddr != 0, let l = c.memory.integer(lenAddr, size: 4) else {
+            guard let ulen = c.call.saved.first, addr != 0, lenAddr != 0, let l = c.memory.integer(lenAddr, size: 4) else {
                 c.add(.pointer(addr)); c.add(.pointer(lenAddr)); return
             }
             let r = Int64(Int32(truncatingIfNeeded: l))
-            if c.call.isError { c.add(.pointer(addr)); c.add(.array([.int(r)], truncated: false)); return }
-            c.add(sockaddr(c, addr, len: Int(r))); c.add(lenChange(nil, r))
+            if c.call.isError { c.add(.pointer(addr)); c.add(.array([.int(ulen)], truncated: false)); return }
+            c.add(sockaddr(c, addr, len: Int(min(ulen, r)))); c.add(lenChange(ulen, r))
         },
         "sendmsg": { c in
             guard c.entering else { return }
@@ -286,18 +288,23 @@ enum NetworkDecoders {
             let level = Int64(c.call.int(1)), name = Int64(c.call.int(2))
             if c.entering {
                 c.add(c.fd(0)); c.add(PD.xval(PC.socketLevels, level, "SOL_??")); c.add(sockoptName(level, name))
+                if c.call.arg(4) != 0, let l = c.memory.integer(c.call.arg(4), size: 4) {
+                    c.call.saved = [Int64(Int32(truncatingIfNeeded: l))]
+                } else {
+                    c.add(.pointer(c.call.arg(3))); c.add(.pointer(c.call.arg(4)))
+                }
                 return
             }
             let addr = c.call.arg(3), lenAddr = c.call.arg(4)
-            guard lenAddr != 0, let l = c.memory.integer(lenAddr, size: 4) else {
-                c.add(.pointer(addr)); c.add(.pointer(lenAddr)); return
+            guard let ulen = c.call.saved.first else { return }
+            guard let l = c.memory.integer(lenAddr, size: 4), !c.call.isError else {
+                c.add(.pointer(addr)); c.add(.array([.int(ulen)], truncated: false)); return
             }
             let r = Int64(Int32(truncatingIfNeeded: l))
-            if c.call.isError { c.add(.pointer(addr)); c.add(.array([.int(r)], truncated: false)); return }
             if r <= 0 || addr == 0 { c.add(.pointer(addr)) }
             else if r == 4 { c.add(PD.intRef(c, addr)) }
             else { c.add(c.buffer(3, count: Int(r))) }
-            c.add(lenChange(nil, r))
+            c.add(lenChange(ulen, r))
         },
     ]
 

@@ -123,10 +123,13 @@ enum PD {
         object(c, addr, 4) { .array([make(i32($0, 0))], truncated: false) }
     }
 
-    /// The CPU mask size the kernel uses (strace's get_cpuset_size).
+    /// The CPU mask size strace assumes (its get_cpuset_size: 128 bytes, doubled while the kernel's mask
+    /// is larger, which only happens past 1024 possible CPUs).
     static let cpusetSize: Int = {
-        let n = max(1, sysconf(Int32(_SC_NPROCESSORS_CONF)))
-        return (n + 63) / 64 * 8
+        var size = 128
+        let cpus = max(1, sysconf(Int32(_SC_NPROCESSORS_CONF)))
+        while size * 8 < cpus && size < 1 << 20 { size <<= 1 }
+        return size
     }()
 
     static func affinity(_ c: DecodeContext, _ addr: UInt64, len: Int) -> SyscallValue {
