@@ -22,6 +22,8 @@ let package = Package(
         .target(name: "Tracee", dependencies: ["CSonde"]),
         // Layer 4: syscall tables per ABI and argument decoders (pure: registers and memory in, values out).
         .target(name: "Syscalls"),
+        // Layer 4: the strace engine: options, output lines, -c summary, over Tracee and Syscalls.
+        .target(name: "Strace", dependencies: ["Syscalls", "Tracee", "CSonde"]),
         // Layer 4: debugging tools over live processes: sonde stack.
         .target(name: "Debug", dependencies: ["Unwind", "Tracee", "ProcFS", "ELF", "Symbolize", "Render"]),
         // Layer 2: DWARF 2-5: units, abbreviations, attributes, line programs, ranges, locations, inline chains.
@@ -42,7 +44,7 @@ let package = Package(
         .target(name: "Monitors", dependencies: ["ProcFS", "Render", "CSonde"]),
         // Layer 6: the thin command-line front end.
         .executableTarget(name: "sonde", dependencies: [
-            "Monitors", "ProcFS", "Render", "Binutils", "ELF", "Debug",
+            "Monitors", "ProcFS", "Render", "Binutils", "ELF", "Debug", "Strace",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Helpers shared by the test targets: running programs, compiling C fixtures, fake /proc trees.

@@ -534,6 +534,7 @@ enum ProcessDecoders {
                 text += SyscallText.text(Signals.value(sig, abi: c.call.abi))
             }
             c.add(.text(text))
+            c.call.separatorAtExit = true  // `<... clone resumed>, child_tidptr=...`
             return
         }
         if flags & (0x100000 | 0x1000) != 0 {  // CLONE_PARENT_SETTID | CLONE_PIDFD
@@ -549,8 +550,9 @@ enum ProcessDecoders {
         let addr = c.call.arg(0), size = c.call.arg(1)
         let fetch = Int(min(size, 88))
         if c.entering {
+            c.call.separatorAtExit = true  // `clone3({...} <unfinished ...>`, `<... clone3 resumed> => {...}, 88)`
             guard fetch >= 64, let b = c.memory.bytes(addr, count: fetch) else {
-                c.add(.pointer(addr)); return
+                c.add(.pointer(addr)); c.add(.uint(size)); c.call.saved = [1]; return
             }
             let flags = PD.le(b, 0, 8)
             var f = [SyscallField("flags", PD.flags(PC.cloneFlags, flags, "CLONE_???"))]
@@ -574,9 +576,12 @@ enum ProcessDecoders {
             let cgroup = PD.le(b, 80, 8)
             if fetch > 80 && (cgroup != 0 || flags & 0x200000000 != 0) { f.append(SyscallField("cgroup", .uint(cgroup))) }
             c.add(.structure(f, truncated: false))
-            c.call.decodedEntry = true
+            if flags & (0x1000 | 0x100000) == 0 && size <= 88 {  // nothing to show at exit: size now
+                c.add(.uint(size)); c.call.saved = [1]
+            }
             return
         }
+        if !c.call.saved.isEmpty { return }
         if !c.call.isError, fetch >= 64, c.call.values.count == 1 {
             if let b = c.memory.bytes(addr, count: fetch) {
                 let flags = PD.le(b, 0, 8)

@@ -171,10 +171,11 @@ public enum SyscallText {
         appendValues(call.values.prefix(call.printedAtEntry), first: true, &out, style: style)
     }
 
-    /// The rest of the line after the entry part: remaining values, `)`, padding to `column`, `= result`.
-    public static func appendExit(_ call: SyscallCall, from index: Int, lineStart: Int, column: Int,
+    /// The rest of the line after the entry part: remaining values (after `, ` when `separated` is false and
+    /// values were printed before), `)`, padding to `column`, `= result`.
+    public static func appendExit(_ call: SyscallCall, from index: Int, separated: Bool = false, lineStart: Int, column: Int,
                                   fdPath: (Int32) -> String? = { _ in nil }, to out: inout [UInt8], style: TextStyle) {
-        appendValues(call.values.dropFirst(index), first: index == 0, &out, style: style)
+        appendValues(call.values.dropFirst(index), first: index == 0 || separated, &out, style: style)
         out.append(UInt8(ascii: ")"))
         pad(&out, lineStart: lineStart, column: column)
         out.append(contentsOf: "= ".utf8)

@@ -58,6 +58,11 @@ static inline long sonde_online_cpus(void) { return sysconf(_SC_NPROCESSORS_ONLN
 
 // ---- ptrace and remote memory (Tracee) ----
 #include <sys/ptrace.h>
+#include <errno.h>
+#include <grp.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 
@@ -69,7 +74,81 @@ enum {
     SONDE_PTRACE_EVENT_STOP = PTRACE_EVENT_STOP,
     SONDE_NT_PRSTATUS = 1,
     SONDE_WALL = __WALL,
+    SONDE_PTRACE_SYSCALL = PTRACE_SYSCALL,
+    SONDE_PTRACE_CONT = PTRACE_CONT,
+    SONDE_PTRACE_LISTEN = PTRACE_LISTEN,
+    SONDE_PTRACE_SETOPTIONS = PTRACE_SETOPTIONS,
+    SONDE_PTRACE_GETEVENTMSG = PTRACE_GETEVENTMSG,
+    SONDE_PTRACE_GETSIGINFO = PTRACE_GETSIGINFO,
+    SONDE_PTRACE_GET_SYSCALL_INFO = 0x420e,
+    SONDE_PTRACE_O_TRACESYSGOOD = PTRACE_O_TRACESYSGOOD,
+    SONDE_PTRACE_O_TRACEFORK = PTRACE_O_TRACEFORK,
+    SONDE_PTRACE_O_TRACEVFORK = PTRACE_O_TRACEVFORK,
+    SONDE_PTRACE_O_TRACECLONE = PTRACE_O_TRACECLONE,
+    SONDE_PTRACE_O_TRACEEXEC = PTRACE_O_TRACEEXEC,
+    SONDE_PTRACE_O_TRACEEXIT = PTRACE_O_TRACEEXIT,
+    SONDE_PTRACE_O_TRACESECCOMP = PTRACE_O_TRACESECCOMP,
+    SONDE_PTRACE_O_EXITKILL = PTRACE_O_EXITKILL,
+    SONDE_PTRACE_EVENT_FORK = PTRACE_EVENT_FORK,
+    SONDE_PTRACE_EVENT_VFORK = PTRACE_EVENT_VFORK,
+    SONDE_PTRACE_EVENT_CLONE = PTRACE_EVENT_CLONE,
+    SONDE_PTRACE_EVENT_EXEC = PTRACE_EVENT_EXEC,
+    SONDE_PTRACE_EVENT_EXIT = PTRACE_EVENT_EXIT,
+    SONDE_PTRACE_EVENT_SECCOMP = PTRACE_EVENT_SECCOMP,
 };
+
+/// wait4 with the stopped thread's resource usage: its system CPU time in microseconds goes to *stime_us.
+static inline pid_t sonde_wait4(pid_t pid, int *status, int options, long long *stime_us) {
+    struct rusage ru;
+    pid_t r = wait4(pid, status, options, &ru);
+    if (r > 0) *stime_us = (long long)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec;
+    return r;
+}
+
+/// struct ptrace_syscall_info (PTRACE_GET_SYSCALL_INFO, Linux 5.3); op: 1 entry, 2 exit, 3 seccomp.
+struct sonde_syscall_info {
+    uint8_t op;
+    uint8_t pad[3];
+    uint32_t arch;
+    uint64_t instruction_pointer;
+    uint64_t stack_pointer;
+    union {
+        struct { uint64_t nr; uint64_t args[6]; } entry;
+        struct { int64_t rval; uint8_t is_error; } exit;
+        struct { uint64_t nr; uint64_t args[6]; uint32_t ret_data; } seccomp;
+    };
+};
+
+static inline long sonde_get_syscall_info(pid_t tid, struct sonde_syscall_info *info) {
+    return ptrace((enum __ptrace_request)0x420e, tid, (void *)sizeof(*info), info);
+}
+
+/// The tracee side of spawning: in a fresh child, set credentials when asked, stop itself with SIGSTOP
+/// (the tracer seizes it then), and exec. On exec failure the errno goes to `errfd` and the child exits 127.
+/// Only async-signal-safe calls happen between fork and exec.
+static inline pid_t sonde_spawn_stopped(const char *path, char *const argv[], char *const envp[],
+                                        int errfd, uid_t uid, gid_t gid, const gid_t *groups, int ngroups,
+                                        int setcreds, const void *filter, unsigned short filterLength) {
+    pid_t pid = fork();
+    if (pid != 0) return pid;
+    if (setcreds) {
+        if (setgroups((size_t)ngroups, groups) != 0 || setgid(gid) != 0 || setuid(uid) != 0) {
+            int e = errno; (void)!write(errfd, &e, sizeof e); _exit(127);
+        }
+    }
+    raise(SIGSTOP);
+    if (filterLength > 0) {
+        // Installed after the tracer seized us: SECCOMP_RET_TRACE without a tracer would fail the call.
+        struct { unsigned short len; const void *filter; } prog = { filterLength, filter };
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || syscall(SYS_seccomp, 1 /* SET_MODE_FILTER */, 0, &prog) != 0) {
+            /* strace falls back silently to tracing every syscall */
+        }
+    }
+    execve(path, argv, envp);
+    int e = errno;
+    (void)!write(errfd, &e, sizeof e);
+    _exit(127);
+}
 
 /// ptrace(2) is variadic in glibc.
 static inline long sonde_ptrace(int request, pid_t pid, unsigned long addr, unsigned long data) {
