@@ -111,9 +111,9 @@ enum NetworkDecoders {
         let n = Int(min(count, 1024))
         for i in 0..<n {
             if i >= c.options.stringLimit { return .array(items, truncated: true) }
-            guard let b = c.memory.bytes(addr + UInt64(i * 2 * w), count: 2 * w) else {
+            guard let b = c.memory.bytes(addr &+ UInt64(i * 2 * w), count: 2 * w) else {
                 if i == 0 { return .pointer(addr) }
-                items.append(.text("... /* \(SyscallText.text(.pointer(addr + UInt64(i * 2 * w)))) */"))
+                items.append(.text("... /* \(SyscallText.text(.pointer(addr &+ UInt64(i * 2 * w)))) */"))
                 return .array(items, truncated: false)
             }
             let base = PD.le(b, 0, w), len = PD.le(b, w, w)
@@ -262,9 +262,9 @@ enum NetworkDecoders {
             if count == 0 { c.add(.pointer(c.call.arg(1))) } else {
                 var items: [SyscallValue] = []
                 for i in 0..<count {
-                    let at = c.call.arg(1) + UInt64(i * size)
+                    let at = c.call.arg(1) &+ UInt64(i * size)
                     let hdr = msghdr(c, at, dataSize: nil)
-                    let len = c.memory.integer(at + UInt64(size - 8), size: 4) ?? 0
+                    let len = c.memory.integer(at &+ UInt64(size - 8), size: 4) ?? 0
                     items.append(.structure([SyscallField("msg_hdr", hdr), SyscallField("msg_len", .uint(len))], truncated: false))
                 }
                 c.add(.array(items, truncated: false))
@@ -367,7 +367,7 @@ enum NetworkDecoders {
             var ok = true
             for i in 0..<n {
                 if i >= c.options.stringLimit { break }
-                guard let b = c.memory.bytes(addr + UInt64(i * 6), count: 6) else { ok = false; break }
+                guard let b = c.memory.bytes(addr &+ UInt64(i * 6), count: 6) else { ok = false; break }
                 items.append(.structure([SyscallField("sem_num", .uint(PD.le(b, 0, 2))),
                                          SyscallField("sem_op", .int(Int64(Int16(truncatingIfNeeded: PD.le(b, 2, 2))))),
                                          SyscallField("sem_flg", PD.flags(PC.semopFlags, PD.le(b, 4, 2), "SEM_???"))], truncated: false))
@@ -394,7 +394,7 @@ enum NetworkDecoders {
             let size = Int(min(c.call.arg(2), 1 << 20))
             c.add(PD.object(c, c.call.arg(1), w) { b in
                 .structure([SyscallField(nil, .int(PD.long(b, 0, w))),
-                            SyscallField(nil, c.buffer(at: c.call.arg(1) + UInt64(w), count: size))], truncated: false)
+                            SyscallField(nil, c.buffer(at: c.call.arg(1) &+ UInt64(w), count: size))], truncated: false)
             })
             c.add(.uint(c.call.arg(2)))
             c.add(PD.flags(PC.msgrcvFlags, c.call.arg(3) & 0xffff_ffff, "MSG_???"))
@@ -404,7 +404,7 @@ enum NetworkDecoders {
             let w = c.call.abi.wordSize
             c.add(PD.object(c, c.call.arg(1), w) { b in
                 .structure([SyscallField(nil, .int(PD.long(b, 0, w))),
-                            SyscallField(nil, c.buffer(at: c.call.arg(1) + UInt64(w), count: Int(max(0, c.call.result))))], truncated: false)
+                            SyscallField(nil, c.buffer(at: c.call.arg(1) &+ UInt64(w), count: Int(max(0, c.call.result))))], truncated: false)
             })
             c.add(.uint(c.call.arg(2))); c.add(.int(c.call.long(3)))
             c.add(PD.flags(PC.msgrcvFlags, c.call.arg(4) & 0xffff_ffff, "MSG_???"))

@@ -108,9 +108,9 @@ enum PD {
         var items: [SyscallValue] = []
         for i in 0..<count {
             if i >= c.options.stringLimit { return .array(items, truncated: true) }
-            guard let v = c.memory.integer(addr + UInt64(i * size), size: size) else {
+            guard let v = c.memory.integer(addr &+ UInt64(i * size), size: size) else {
                 if i == 0 { return .pointer(addr) }
-                items.append(.text("... /* \(SyscallText.text(.pointer(addr + UInt64(i * size)))) */"))
+                items.append(.text("... /* \(SyscallText.text(.pointer(addr &+ UInt64(i * size)))) */"))
                 return .array(items, truncated: false)
             }
             items.append(make(v))
@@ -244,7 +244,7 @@ enum PD {
 
     /// The sigset of the signal frame `rt_sigreturn` pops (strace reads it at the stack pointer):
     /// `{mask=[...]}`. `stackPointer` is the tracee's SP at the entry stop.
-    public static func sigreturnMask(stackPointer: UInt64, abi: SyscallABI, memory: any SyscallMemory) -> SyscallValue {
+    static func sigreturnMask(stackPointer: UInt64, abi: SyscallABI, memory: any SyscallMemory) -> SyscallValue {
         let frame: UInt64, offset: UInt64
         switch abi {
         case .x86_64: frame = stackPointer &- 8; offset = 304
@@ -746,8 +746,8 @@ enum ProcessDecoders {
             c.add(Signals.value(Int64(c.call.int(2)), abi: c.call.abi))
             c.add(PD.object(c, c.call.arg(3), 128) { Signals.siginfo($0, abi: c.call.abi) })
         },
-        // The frame's mask needs the stack pointer: the engine replaces this value with
-        // `PD.sigreturnMask(stackPointer:abi:memory:)` (ProcessDecoders.sigreturnMask).
+        // The frame's mask needs the stack pointer: the engine appends
+        // `Signals.sigreturnMask(stackPointer:abi:memory:)` at entry.
         "rt_sigreturn": { _ in },
         "sigaltstack": { c in
             func stack(_ addr: UInt64) -> SyscallValue {
@@ -774,10 +774,6 @@ enum ProcessDecoders {
         "alarm": { c in if c.entering { c.add(.uint(c.call.arg(0))) } },
     ]
 
-    /// `{mask=[...]}` for rt_sigreturn, read from the signal frame at the tracee's stack pointer.
-    public static func sigreturnMask(stackPointer: UInt64, abi: SyscallABI, memory: any SyscallMemory) -> SyscallValue {
-        PD.sigreturnMask(stackPointer: stackPointer, abi: abi, memory: memory)
-    }
 
     // MARK: credentials
 

@@ -214,5 +214,12 @@ public enum Signals {
         return .text("[" + text + "]")
     }
 
+    /// rt_sigreturn's argument, `{mask=[...]}`: the signal mask saved in the frame the call pops, found from
+    /// the tracee's stack pointer at the entry stop (strace reads it the same way). The engine calls this and
+    /// appends the value at entry, since the decoder alone has no registers.
+    public static func sigreturnMask(stackPointer: UInt64, abi: SyscallABI, memory: any SyscallMemory) -> SyscallValue {
+        PD.sigreturnMask(stackPointer: stackPointer, abi: abi, memory: memory)
+    }
+
     static func hex(_ v: UInt64) -> String { v == 0 ? "0" : "0x" + String(v, radix: 16) }
 }

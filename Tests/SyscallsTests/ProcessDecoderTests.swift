@@ -186,4 +186,34 @@ func render(_ name: String, args: [UInt64], result: Int64, entry: any SyscallMem
         #expect(render("clone3", args: [0x5000, 88, 0, 0, 0, 0], result: 18746, entry: entry, exit: exit)
                 == "clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7ffff7dd1990, parent_tid=0x7ffff7dd1990, exit_signal=0, stack=0x7ffff75d1000, stack_size=0x7fff80, tls=0x7ffff7dd16c0} => {parent_tid=[18746]}, 88) = 18746")
     }
+
+    @Test func sigreturnReadsTheFrameMask() {
+        // x86_64: the frame starts 8 bytes below SP at the entry stop; uc_sigmask is 304 bytes in.
+        // Mask as strace 6.1 printed it for sh's SIGCHLD handler: rt_sigreturn({mask=~[KILL STOP RTMIN RT_1]}).
+        let sp: UInt64 = 0x7fff_0000_1008
+        let mask: UInt64 = ~((1 << 8) | (1 << 18) | (1 << 31) | (1 << 32))
+        let bytes = (0..<8).map { UInt8(truncatingIfNeeded: mask >> (8 * UInt64($0))) }
+        let mem = RangesMemory([(sp - 8 + 304, bytes)])
+        #expect(SyscallText.text(Signals.sigreturnMask(stackPointer: sp, abi: .x86_64, memory: mem)) == "{mask=~[KILL STOP RTMIN RT_1]}")
+        #expect(SyscallText.text(Signals.sigreturnMask(stackPointer: 0x10, abi: .x86_64, memory: RangesMemory())) == "{mask=0x138}")
+    }
+
+    @Test func garbageNeverTraps() {
+        // Every decoder of this file's groups over random arguments (edge values included) and memory
+        // that is partly random, partly unmapped: entry and exit, success and failure, every ABI.
+        var seed: UInt64 = 0x9e37_79b9_7f4a_7c15
+        func next() -> UInt64 { seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17; return seed }
+        let page = (0..<8192).map { _ in UInt8(truncatingIfNeeded: next()) }
+        let mem = RangesMemory([(0x10000, page)])
+        let edge: [UInt64] = [0, 1, 0x10000, 0x10ff0, 0x11ffc, UInt64.max, UInt64.max - 3, 0xffff_ffff, 0x8000_0000]
+        for name in ProcessDecoders.all.keys.sorted() {
+            for abi in SyscallABI.allCases {
+                for round in 0..<40 {
+                    let args = (0..<6).map { _ in round % 2 == 0 ? edge[Int(next() % UInt64(edge.count))] : next() }
+                    let result: Int64 = round % 3 == 0 ? -Int64(next() % 530) : Int64(truncatingIfNeeded: next() % 200)
+                    _ = render(name, args: args, result: result, entry: mem, exit: mem, abi: abi)
+                }
+            }
+        }
+    }
 }
