@@ -30,6 +30,9 @@ public struct SyscallCall: Sendable {
     public var returnFormat: ReturnFormat = .decimal
     /// Text after the return value: `(in [3])`, `(Timeout)`, `<path>` comes from `-y` instead.
     public var returnComment: String? = nil
+    /// Values a decoder keeps from the entry stop for the exit stop (strace's tcb private data), e.g.
+    /// the socklen before the call for `[110 => 32]`.
+    public var saved: [Int64] = []
     /// Set by a decoder whose exit part begins with the `, ` separator (strace's clone prints
     /// `<... clone resumed>, child_tidptr=...`); by default the entry part ends with it (`read(3,  <unfinished ...>`).
     public var separatorAtExit = false
