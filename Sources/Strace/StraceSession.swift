@@ -145,8 +145,8 @@ public final class StraceSession {
 
     func handle(_ tid: Int32, _ event: TraceEvent) {
         switch event {
-        case let .syscallEntry(arch, number, arguments, ip, _):
-            entry(tid, arch: arch, number: number, arguments: arguments, ip: ip)
+        case let .syscallEntry(arch, number, arguments, ip, sp):
+            entry(tid, arch: arch, number: number, arguments: arguments, ip: ip, sp: sp)
         case let .syscallExit(value, isError):
             exit(tid, value: value, isError: isError)
         case let .signal(sig, info):
@@ -155,7 +155,7 @@ public final class StraceSession {
             let out = output(for: tid)
             startLine(out, tid: tid)
             out.append("--- \(signalName(sig)) ")
-            out.append(SignalInfo.text(info, abi: threads[tid]?.lastABI ?? .x86_64))
+            SyscallText.append(Signals.siginfo(info, abi: threads[tid]?.lastABI ?? .x86_64), to: &out.buffer, style: o.style)
             out.append(" ---")
             out.endLine()
         case let .groupStop(sig):
@@ -216,7 +216,7 @@ public final class StraceSession {
         }
     }
 
-    func entry(_ tid: Int32, arch: UInt32, number: UInt64, arguments: [UInt64], ip: UInt64) {
+    func entry(_ tid: Int32, arch: UInt32, number: UInt64, arguments: [UInt64], ip: UInt64, sp: UInt64) {
         let abi = SyscallABI(auditArch: arch) ?? .x86_64
         var s = threads[tid] ?? ThreadState()
         var now = timespec()
@@ -241,6 +241,11 @@ public final class StraceSession {
         var ctx = DecodeContext(call: call, entering: true, memory: ThreadMemory(tracer: tracer, tid: tid),
                                 options: o.decode, fdPath: fdResolver(tid))
         Decoders.decode(&ctx)
+        if ctx.call.name == "rt_sigreturn" {
+            // The mask being restored sits in the signal frame at the stack pointer (decoders see no registers).
+            ctx.add(Signals.sigreturnMask(stackPointer: sp, abi: abi, memory: ctx.memory))
+            ctx.call.printedAtEntry = ctx.call.values.count
+        }
         s.call = ctx.call
         s.printing = true
         if o.statusFilter == nil {
