@@ -52,28 +52,49 @@ public struct SyscallEntry: Sendable {
     /// Arguments strace shows when it has no decoder (raw hex), and the count a decoder may read.
     public let argumentCount: Int
     public let classes: SyscallClass
-    public init(name: String, argumentCount: Int, classes: SyscallClass) {
-        self.name = name; self.argumentCount = argumentCount; self.classes = classes
+    /// strace's SYSCALL_NEVER_FAILS (getpid, getuid, umask, ...): a negative return is a value, not an errno.
+    public let neverFails: Bool
+    public init(name: String, argumentCount: Int, classes: SyscallClass, neverFails: Bool = false) {
+        self.name = name; self.argumentCount = argumentCount; self.classes = classes; self.neverFails = neverFails
     }
 }
 
 /// The syscalls of one ABI by number.
 public struct SyscallTable: Sendable {
     public let abi: SyscallABI
-    private let byNumber: [Int: SyscallEntry]
+    /// Indexed by syscall number; nil for unassigned numbers.
+    private let byNumber: [SyscallEntry?]
     private let numbers: [String: Int]
 
     public init(abi: SyscallABI, entries: [Int: SyscallEntry]) {
+        self.init(abi: abi, list: entries.map { ($0.key, $0.value) })
+    }
+
+    /// A table from (number, entry) pairs; negative numbers are ignored, a later pair replaces an earlier one.
+    public init(abi: SyscallABI, list: [(Int, SyscallEntry)]) {
         self.abi = abi
-        self.byNumber = entries
+        let top = list.lazy.map(\.0).filter { $0 >= 0 && $0 < 1 << 16 }.max() ?? -1
+        var table = [SyscallEntry?](repeating: nil, count: top + 1)
         var n: [String: Int] = [:]
-        for (k, v) in entries { n[v.name] = k }
+        for (k, v) in list where k >= 0 && k <= top {
+            table[k] = v
+        }
+        for (k, v) in table.enumerated() {
+            if let v, n[v.name] == nil { n[v.name] = k }
+        }
+        self.byNumber = table
         self.numbers = n
     }
 
-    public func entry(_ number: Int) -> SyscallEntry? { byNumber[number] }
+    public func entry(_ number: Int) -> SyscallEntry? {
+        number >= 0 && number < byNumber.count ? byNumber[number] : nil
+    }
     public func number(of name: String) -> Int? { numbers[name] }
-    public var all: [(number: Int, entry: SyscallEntry)] { byNumber.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
+    /// One more than the highest assigned number.
+    public var numberLimit: Int { byNumber.count }
+    public var all: [(number: Int, entry: SyscallEntry)] {
+        byNumber.enumerated().compactMap { i, e in e.map { (i, $0) } }
+    }
 
     /// The table of `abi` (built once).
     public static func of(_ abi: SyscallABI) -> SyscallTable {
