@@ -191,10 +191,16 @@ public enum SyscallText {
     static func appendValues(_ values: ArraySlice<SyscallValue>, first: Bool, _ out: inout [UInt8], style: TextStyle) {
         var first = first
         for v in values {
-            if !first { out.append(contentsOf: ", ".utf8) }
+            // `.changed(.text(""), after)` continues the previous argument: `{...} => {parent_tid=[N]}`.
+            if !first, !isContinuation(v) { out.append(contentsOf: ", ".utf8) }
             first = false
             append(v, to: &out, style: style)
         }
+    }
+
+    static func isContinuation(_ v: SyscallValue) -> Bool {
+        if case let .changed(.text(a), _) = v, a.isEmpty { return true }
+        return false
     }
 
     static func appendResult(_ call: SyscallCall, fdPath: (Int32) -> String?, _ out: inout [UInt8], style: TextStyle) {
