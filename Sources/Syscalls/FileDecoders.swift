@@ -7,6 +7,8 @@ enum FileDecoders {
     static let all: [String: SyscallDecoder] = {
         var d: [String: SyscallDecoder] = [:]
         for group in [descriptors, paths, stats, memory, polling, misc] { d.merge(group) { a, _ in a } }
+        // i386's 64-bit-time variants decode the same way (the helpers widen tv_sec/tv_nsec by name).
+        for name in ["utimensat", "ppoll", "pselect6"] { d[name + "_time64"] = d[name] }
         return d
     }()
 
@@ -240,6 +242,9 @@ enum FileDecoders {
         "chown": { c in if c.entering { c.add(c.path(0)); c.add(c.id(1)); c.add(c.id(2)) } },
         "lchown": { c in if c.entering { c.add(c.path(0)); c.add(c.id(1)); c.add(c.id(2)) } },
         "fchown": { c in if c.entering { c.add(c.fd(0)); c.add(c.id(1)); c.add(c.id(2)) } },
+        "chown32": { c in if c.entering { c.add(c.path(0)); c.add(c.id(1)); c.add(c.id(2)) } },
+        "lchown32": { c in if c.entering { c.add(c.path(0)); c.add(c.id(1)); c.add(c.id(2)) } },
+        "fchown32": { c in if c.entering { c.add(c.fd(0)); c.add(c.id(1)); c.add(c.id(2)) } },
         "fchownat": { c in
             guard c.entering else { return }
             c.add(c.dirfd(0)); c.add(c.path(1)); c.add(c.id(2)); c.add(c.id(3))
@@ -357,6 +362,12 @@ enum FileDecoders {
         "brk": { c in if c.entering { c.add(.pointer(c.call.arg(0))) } else { c.call.returnFormat = .hex } },
         "mmap": { c in
             guard c.entering else { return c.call.returnFormat = .hex }
+            if c.call.abi == .i386 {
+                // i386 old_mmap: one pointer to the six arguments.
+                let a = c.call.arg(0)
+                guard let b = c.memory.bytes(a, count: 24) else { return c.add(.pointer(a)) }
+                c.call.arguments = (0..<6).map { le(b, 4 * $0, 4) }
+            }
             c.mmap(offset: c.call.arg(5))
         },
         "mmap2": { c in
@@ -547,8 +558,10 @@ extension DecodeContext {
 
     /// A uid/gid argument: -1 for (uid_t)-1, else unsigned.
     func id(_ i: Int) -> SyscallValue {
-        let v = call.arg(i) & 0xffff_ffff
-        return v == 0xffff_ffff ? .int(-1) : .uint(v)
+        // i386's chown/lchown/fchown take 16-bit ids (the *32 calls take 32-bit ones).
+        let narrow = call.abi == .i386 && !call.name.hasSuffix("32")
+        let v = call.arg(i) & (narrow ? 0xffff : 0xffff_ffff)
+        return v == (narrow ? 0xffff : 0xffff_ffff) ? .int(-1) : .uint(v)
     }
 
     /// A 64-bit file offset: one register on 64-bit ABIs, a lo/hi pair on i386.
@@ -662,7 +675,7 @@ extension DecodeContext {
 
     mutating func fcntl(is64: Bool) {
         let cmd = Int64(call.arg(1) & 0xffff_ffff)
-        let name = FC.fcntlCommands[cmd] ?? (call.abi != .x86_64 || is64 ? FC.fcntl64Commands[cmd] : nil)
+        let name = FC.fcntlCommands[cmd] ?? (call.abi == .i386 ? FC.fcntl64Commands[cmd] : nil)
         if entering {
             add(fd(0))
             add(name.map { .constant(value: cmd, name: $0, hexFallback: true) } ?? .commented(.hex(UInt64(cmd)), "F_???"))
@@ -785,8 +798,11 @@ extension DecodeContext {
         if type == 0o20000 || type == 0o60000 { add(devText(call.arg(i + 2) & 0xffff_ffff)) }
     }
 
+    /// Bytes in a tv_sec/tv_nsec field: the ABI's long, or 8 for the i386 `*_time64` calls.
+    var timeWord: Int { call.name.hasSuffix("_time64") ? 8 : call.abi.wordSize }
+
     func timespecValue(_ b: [UInt8], _ o: Int, comment: Bool) -> SyscallValue {
-        let w = call.abi.wordSize
+        let w = timeWord
         let sec = sle(b, o, w), nsec = sle(b, o + w, w)
         let v = SyscallValue.structure([SyscallField("tv_sec", .int(sec)), SyscallField("tv_nsec", .int(nsec))], truncated: false)
         if comment, nsec >= 0, let t = timeComment(sec, UInt64(nsec)) { return .commented(v, t) }
@@ -795,7 +811,7 @@ extension DecodeContext {
 
     func utimes(_ a: UInt64) -> SyscallValue {
         if a == 0 { return .pointer(0) }
-        let w = call.abi.wordSize
+        let w = timeWord
         guard let b = memory.bytes(a, count: 4 * w) else { return .pointer(a) }
         var items: [SyscallValue] = []
         for k in 0..<2 {
@@ -810,7 +826,7 @@ extension DecodeContext {
     /// `{tv_sec=0, tv_nsec=1000}`, NULL or the address.
     func timespec(_ a: UInt64) -> SyscallValue {
         if a == 0 { return .pointer(0) }
-        guard let b = memory.bytes(a, count: 2 * call.abi.wordSize) else { return .pointer(a) }
+        guard let b = memory.bytes(a, count: 2 * timeWord) else { return .pointer(a) }
         return timespecValue(b, 0, comment: false)
     }
 
