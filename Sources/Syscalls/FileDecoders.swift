@@ -206,7 +206,7 @@ enum FileDecoders {
         "getcwd": { c in
             if c.entering { return }
             if c.call.isError { c.add(.pointer(c.call.arg(0))) } else {
-                let n = max(0, Int(clamping: c.call.result) - 1)
+                let n = max(0, min(Int(clamping: c.call.result) - 1, 4096))  // a path: at most PATH_MAX
                 if let b = c.memory.bytes(c.call.arg(0), count: n) { c.add(.string(b, truncated: false)) } else { c.add(.pointer(c.call.arg(0))) }
             }
             c.add(.uint(c.call.arg(1)))
@@ -299,10 +299,10 @@ enum FileDecoders {
                 if n != before { changed = n }
                 if !c.call.isError {
                     rest = "handle_type=\(Int32(truncatingIfNeeded: le(h, 4, 4))), f_handle="
-                    if n <= 128, let b = c.memory.bytes(addr + 8, count: Int(n)) {
+                    if n <= 128, let b = c.memory.bytes(addr &+ 8, count: Int(n)) {
                         var s = TextStyle(); s.hexStrings = 2
                         rest += SyscallText.text(.string(b, truncated: false), style: s)
-                    } else { rest += SyscallText.text(.pointer(addr + 8)) }
+                    } else { rest += SyscallText.text(.pointer(addr &+ 8)) }
                 }
             }
             if let n = changed {
@@ -617,9 +617,9 @@ extension DecodeContext {
         var left = data ?? Int.max
         let shown = min(count, UInt64(options.stringLimit))
         for k in 0..<shown {
-            guard let b = memory.bytes(a + k * UInt64(2 * w), count: 2 * w) else {
+            guard let b = memory.bytes(a &+ k &* UInt64(2 * w), count: 2 * w) else {
                 if k == 0 { return .pointer(a) }
-                items.append(.commented(.text("..."), SyscallText.text(.pointer(a + k * UInt64(2 * w)))))
+                items.append(.commented(.text("..."), SyscallText.text(.pointer(a &+ k &* UInt64(2 * w)))))
                 return .array(items, truncated: false)
             }
             let base = le(b, 0, w), len = le(b, w, w)
@@ -896,19 +896,19 @@ extension DecodeContext {
                 var f = [SyscallField("d_ino", .uint(ino)), SyscallField("d_off", .int(off)), SyscallField("d_reclen", .uint(UInt64(reclen)))]
                 let nameLen = reclen - header
                 if is64 {
-                    let type = memory.bytes(at + 18, count: 1).map { Int64($0[0]) } ?? 0
+                    let type = memory.bytes(at &+ 18, count: 1).map { Int64($0[0]) } ?? 0
                     f.append(SyscallField("d_type", xval(FC.direntTypes, type, "DT_???")))
-                    if nameLen > 0 { f.append(SyscallField("d_name", direntName(at + UInt64(header), max: nameLen - 1))) }
+                    if nameLen > 0 { f.append(SyscallField("d_name", direntName(at &+ UInt64(header), max: nameLen - 1))) }
                 } else {
-                    if nameLen > 0 { f.append(SyscallField("d_name", direntName(at + UInt64(header), max: nameLen - 1))) }
-                    let type = memory.bytes(at + UInt64(reclen) - 1, count: 1).map { Int64($0[0]) } ?? 0
+                    if nameLen > 0 { f.append(SyscallField("d_name", direntName(at &+ UInt64(header), max: nameLen - 1))) }
+                    let type = memory.bytes(at &+ UInt64(reclen) &- 1, count: 1).map { Int64($0[0]) } ?? 0
                     f.append(SyscallField("d_type", xval(FC.direntTypes, type, "DT_???")))
                 }
                 items.append(.structure(f, truncated: false))
             }
             len = next
             if next == 0 { break }
-            at += UInt64(reclen)
+            at &+= UInt64(reclen)
         }
         if abbrev {
             add(.commented(.pointer(a), "\(count)\(len > 0 ? "+" : "") entries"))
@@ -1069,7 +1069,7 @@ extension DecodeContext {
         }
         guard let b = memory.bytes(a, count: size) else { return .pointer(a) }
         let type = le(b, offs[0], w)
-        var f = [SyscallField("f_type", FC.fsMagic.names[Int64(type)].map { .constant(value: Int64(type), name: $0, hexFallback: true) } ?? .hex(type)),
+        var f = [SyscallField("f_type", FC.fsMagic.names[Int64(bitPattern: type)].map { .constant(value: Int64(bitPattern: type), name: $0, hexFallback: true) } ?? .hex(type)),
                  SyscallField("f_bsize", .uint(le(b, offs[1], w)))]
         for (k, name) in ["f_blocks", "f_bfree", "f_bavail", "f_files", "f_ffree"].enumerated() {
             f.append(SyscallField(name, .uint(le(b, offs[2 + k], bigW))))
@@ -1113,9 +1113,9 @@ extension DecodeContext {
         let n = min(count, UInt64(options.stringLimit))
         var items: [SyscallValue] = []
         for k in 0..<n {
-            guard let b = memory.bytes(a + 8 * k, count: 8) else {
+            guard let b = memory.bytes(a &+ 8 &* k, count: 8) else {
                 if k == 0 { return .pointer(a) }
-                items.append(.commented(.text("..."), SyscallText.text(.pointer(a + 8 * k))))
+                items.append(.commented(.text("..."), SyscallText.text(.pointer(a &+ 8 &* k))))
                 return .array(items, truncated: false)
             }
             let fdn = Int32(truncatingIfNeeded: le(b, 0, 4))
@@ -1133,7 +1133,7 @@ extension DecodeContext {
         var parts: [String] = []
         var shown = 0
         for k in 0..<min(count, 1 << 16) {
-            guard let b = memory.bytes(a + 8 * k, count: 8) else { break }
+            guard let b = memory.bytes(a &+ 8 &* k, count: 8) else { break }
             let revents = le(b, 6, 2)
             if revents == 0 { continue }
             if shown >= options.stringLimit { parts.append("..."); break }
@@ -1194,10 +1194,10 @@ extension DecodeContext {
     func epollEvents(_ a: UInt64, count: Int) -> [SyscallValue]? {
         let size = call.abi == .aarch64 ? 16 : 12, dataOffset = call.abi == .aarch64 ? 8 : 4
         var out: [SyscallValue] = []
-        for k in 0..<count {
-            guard let b = memory.bytes(a + UInt64(k * size), count: size) else {
+        for k in 0..<max(0, count) {
+            guard let b = memory.bytes(a &+ UInt64(k * size), count: size) else {
                 if k == 0 { return nil }
-                out.append(.commented(.text("..."), SyscallText.text(.pointer(a + UInt64(k * size)))))
+                out.append(.commented(.text("..."), SyscallText.text(.pointer(a &+ UInt64(k * size)))))
                 return out
             }
             let data = le(b, dataOffset, 8)
@@ -1213,8 +1213,8 @@ extension DecodeContext {
         if entering { add(fd(0)); return }
         let a = call.arg(1)
         if call.isError { add(.pointer(a)) } else {
-            let n = Int(clamping: call.result)
-            let shown = min(n, options.stringLimit)
+            let n = max(0, Int(clamping: call.result))
+            let shown = max(0, min(n, options.stringLimit))
             if let e = epollEvents(a, count: shown) { add(.array(e, truncated: n > shown)) } else { add(.pointer(a)) }
         }
         add(.int(Int64(call.int(2)))); add(.int(Int64(call.int(3))))

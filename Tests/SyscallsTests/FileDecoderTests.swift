@@ -246,3 +246,40 @@ func pageMemory(_ regions: [(UInt64, [UInt8])]) -> RangesMemory {
                 == "pread64(3, \"abcd\", 4, 4294967296)       = 4")
     }
 }
+
+/// Decoders never trap: every file decoder on every ABI with random arguments, results and memory.
+@Suite struct FileDecoderRobustnessTests {
+    struct Rng { var s: UInt64; mutating func next() -> UInt64 { s ^= s << 13; s ^= s >> 7; s ^= s << 17; return s } }
+
+    @Test func randomInputsDoNotTrap() {
+        var rng = Rng(s: 0x9e37_79b9_7f4a_7c15)
+        var pages: [(UInt64, [UInt8])] = []
+        for base in [UInt64(0x1000), 0x7fff_f000, 0xffff_ffff_ffff_f000] {
+            pages.append((base, (0..<4096).map { _ in UInt8(truncatingIfNeeded: rng.next()) }))
+        }
+        let mem = pageMemory(pages)
+        let picks: [UInt64] = [0, 1, 3, 0x1000, 0x1ff8, 0x7fff_fff0, 0xffff_ffff, 0xffff_ffff_ffff_fff8, UInt64.max, 1 << 40]
+        var options = DecodeOptions()
+        for name in FileDecoders.all.keys.sorted() {
+            for abi in SyscallABI.allCases {
+                for round in 0..<20 {
+                    options.verbose = round % 2 == 0
+                    let args = (0..<6).map { _ in rng.next() % 3 == 0 ? rng.next() : picks[Int(rng.next() % UInt64(picks.count))] }
+                    var call = SyscallCall(abi: abi, number: 0, arguments: args)
+                    call.name = name
+                    var entry = DecodeContext(call: call, entering: true, memory: mem, options: options)
+                    Decoders.decode(&entry)
+                    call = entry.call
+                    call.isError = round % 5 == 4
+                    call.returnValue = call.isError ? -14 : Int64(bitPattern: picks[Int(rng.next() % UInt64(picks.count))])
+                    var exit = DecodeContext(call: call, entering: false, memory: mem, options: options)
+                    Decoders.decode(&exit)
+                    var out: [UInt8] = []
+                    SyscallText.appendEntry(exit.call, to: &out, style: TextStyle())
+                    SyscallText.appendExit(exit.call, from: exit.call.printedAtEntry, lineStart: 0, column: 40, to: &out, style: TextStyle())
+                    #expect(out.starts(with: Array(name.utf8)))
+                }
+            }
+        }
+    }
+}
