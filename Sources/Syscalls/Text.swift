@@ -217,7 +217,8 @@ public enum SyscallText {
         } else {
             let r = call.result
             switch call.returnFormat {
-            case .hex: appendHex(UInt64(bitPattern: r), &out)
+            // A 32-bit ABI's addresses (mmap2, brk of an i386 tracee) print in 32 bits.
+            case .hex: appendHex(call.abi.wordSize == 4 ? UInt64(UInt32(truncatingIfNeeded: r)) : UInt64(bitPattern: r), &out)
             case .octal: append(.octal(UInt64(bitPattern: r)), to: &out, style: style)
             case .unsigned: out.append(contentsOf: String(UInt64(bitPattern: r)).utf8)
             case .fd: append(.fd(Int32(truncatingIfNeeded: r), path: fdPath(Int32(truncatingIfNeeded: r))), to: &out, style: style)
