@@ -39,7 +39,8 @@ enum StraceHarness {
         return withUnsafeBytes(of: u.machine) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
     }
 
-    /// Process ids → P1, P2... (by creation order), getrandom data → <random>.
+    /// Process ids → P1, P2... (by creation order), getrandom data → <random>, the tracer's own pid
+    /// (getppid of the first process) → <tracer>, sysinfo's live counters masked.
     static func normalize(_ text: String, pids: [Int32]) -> [String] {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         let names = Dictionary(uniqueKeysWithValues: pids.enumerated().map { (String($0.element), "P\($0.offset + 1)") })
@@ -62,6 +63,18 @@ enum StraceHarness {
             flush()
             if out.hasPrefix("getrandom(\""), let end = out.range(of: "\", ") {
                 out = "getrandom(\"<random>" + out[end.lowerBound...]
+            }
+            // The envp pointer of the first execve lives in the tracer's child (strace's is on its stack,
+            // sonde's in its heap): the one value the tracer itself decides.
+            if out.hasPrefix("execve("), let vars = out.range(of: " vars */"),
+               let ptr = out[..<vars.lowerBound].range(of: "], 0x", options: .backwards),
+               let end = out[ptr.upperBound...].firstIndex(of: " ") {
+                out.replaceSubrange(ptr.lowerBound..<end, with: "], <envp>")
+            }
+            // Values of the live system that change between the two runs.
+            if out.hasPrefix("sysinfo({") { out = "sysinfo({<live>}) = 0" }
+            if out.hasPrefix("getppid()"), let eq = out.range(of: "= "), names[String(out[eq.upperBound...])] == nil {
+                out = out[..<eq.upperBound] + "<tracer>"
             }
             return out
         }
