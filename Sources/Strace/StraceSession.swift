@@ -153,6 +153,12 @@ public final class StraceSession {
             if let f = o.signalFilter, !f.contains(sig) { return }
             if o.summaryOnly { return }
             let out = output(for: tid)
+            if o.json {
+                var b: [UInt8] = []
+                SyscallJSON.append(Signals.siginfo(info, abi: threads[tid]?.lastABI ?? .x86_64), to: &b)
+                emitJSONEvent(tid, "\"signal\":\"\(signalName(sig))\",\"siginfo\":" + String(decoding: b, as: UTF8.self))
+                return
+            }
             startLine(out, tid: tid)
             out.append("--- \(signalName(sig)) ")
             SyscallText.append(Signals.siginfo(info, abi: threads[tid]?.lastABI ?? .x86_64), to: &out.buffer, style: o.style)
@@ -160,6 +166,7 @@ public final class StraceSession {
             out.endLine()
         case let .groupStop(sig):
             if o.summaryOnly { return }
+            if o.json { emitJSONEvent(tid, "\"stopped\":\"\(signalName(sig))\""); return }
             let out = output(for: tid)
             startLine(out, tid: tid)
             out.append("--- stopped by \(signalName(sig)) ---")
@@ -188,6 +195,12 @@ public final class StraceSession {
             s.printing = false
             threads[tid] = s
             if o.summaryOnly || o.statusFilter != nil { return }
+            if o.json {
+                var c = call
+                c.returnFormat = .none
+                emitJSON(tid, c, entry: s.entryTime, duration: nil)
+                return
+            }
             // strace's print_event_exit: the call ends without a return value.
             let out = output(for: tid)
             if out.openTID != tid {
@@ -204,6 +217,12 @@ public final class StraceSession {
         case let .exited(status):
             threads[tid] = nil
             if o.summaryOnly || o.quiet >= 2 { perThread[tid] = nil; return }
+            if o.json {
+                emitJSONEvent(tid, status & 0x7f == 0 ? "\"exited\":\((status >> 8) & 0xff)"
+                    : "\"killed\":\"\(signalName(status & 0x7f))\",\"core_dumped\":\(status & 0x80 != 0)")
+                if o.follow >= 2 { perThread[tid] = nil }
+                return
+            }
             let out = output(for: tid)
             startLine(out, tid: tid)
             if status & 0x7f == 0 {
@@ -248,7 +267,7 @@ public final class StraceSession {
         }
         s.call = ctx.call
         s.printing = true
-        if o.statusFilter == nil {
+        if o.statusFilter == nil && !o.json {
             let out = output(for: tid)
             startLine(out, tid: tid, ip: ip)
             SyscallText.appendEntry(ctx.call, to: &out.buffer, style: o.style)
@@ -271,6 +290,15 @@ public final class StraceSession {
         var ctx = DecodeContext(call: call, entering: false, memory: ThreadMemory(tracer: tracer, tid: tid),
                                 options: o.decode, fdPath: fdResolver(tid))
         Decoders.decode(&ctx)
+        if o.json {
+            let f = o.statusFilter
+            if f == nil || f!.contains("all") || (isError ? f!.contains("failed") : f!.contains("successful")) {
+                emitJSON(tid, ctx.call, entry: s.entryTime, duration: duration)
+            }
+            s.printing = false
+            threads[tid] = s
+            return
+        }
         if let f = o.statusFilter {
             let ok = f.contains("all") || (isError ? f.contains("failed") : f.contains("successful"))
             if !ok { s.printing = false; threads[tid] = s; return }
@@ -354,6 +382,47 @@ public final class StraceSession {
                 out.append("[????????????????] ")
             }
         }
+    }
+
+    // MARK: JSON lines
+
+    /// `{"pid":N,"time":T,"syscall":"name","args":[...],"return":R,"error":"ENOENT","message":"...","duration":D}`
+    func emitJSON(_ tid: Int32, _ call: SyscallCall, entry: timespec, duration: Double?) {
+        let out = output(for: tid)
+        var b = out.buffer
+        b.append(contentsOf: "{\"pid\":\(tid),\"time\":\(entry.tv_sec).\(pad6(entry.tv_nsec / 1000)),\"syscall\":".utf8)
+        SyscallJSON.appendString(call.name, &b)
+        if o.syscallNumbers { b.append(contentsOf: ",\"number\":\(call.number)".utf8) }
+        b.append(contentsOf: ",\"args\":[".utf8)
+        for (i, v) in call.values.enumerated() {
+            if i > 0 { b.append(UInt8(ascii: ",")) }
+            SyscallJSON.append(v, to: &b)
+        }
+        b.append(contentsOf: "],\"return\":".utf8)
+        if call.returnFormat == .none {
+            b.append(contentsOf: "null".utf8)
+        } else if call.isError {
+            let e = Int(-call.returnValue)
+            b.append(contentsOf: "-1,\"error\":".utf8)
+            SyscallJSON.appendString(Errno.name(e) ?? "E\(e)", &b)
+            b.append(contentsOf: ",\"errno\":\(e)".utf8)
+        } else if call.returnFormat == .hex {
+            SyscallJSON.appendString("0x" + String(UInt64(bitPattern: call.result), radix: 16), &b)
+        } else {
+            b.append(contentsOf: String(call.result).utf8)
+        }
+        if let d = duration { b.append(contentsOf: ",\"duration\":\(fixed(d, 6))".utf8) }
+        b.append(UInt8(ascii: "}"))
+        out.buffer = b
+        out.endLine()
+    }
+
+    func emitJSONEvent(_ tid: Int32, _ body: String) {
+        let out = output(for: tid)
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        out.append("{\"pid\":\(tid),\"time\":\(now.tv_sec).\(pad6(now.tv_nsec / 1000)),\(body)}")
+        out.endLine()
     }
 
     /// Whether the decoder prints more of `call` at its exit (strace: not RVAL_DECODED at entry), found

@@ -56,4 +56,41 @@ import TestSupport
         #expect(counts(ours)["total"] != nil)
         #expect(ours.stderr.contains("% time     seconds  usecs/call     calls    errors syscall\n------ "))
     }
+
+    /// `--json`: one object per syscall, signal and exit, in the order strace prints its lines, with the
+    /// same names, return values and errors.
+    @Test(.enabled(if: StraceHarness.available)) func jsonFollowsStraceLineForLine() throws {
+        let dir = try tempDir("strace-json")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = dir.appendingPathComponent("text").path, json = dir.appendingPathComponent("json").path
+        let cmd = ["ls", "-l", "/etc/hostname", "/nonexistent"]
+        let setarch = try which("setarch")
+        _ = try run(setarch, [StraceHarness.machine, "-R", try which("strace"), "-o", text] + cmd)
+        let ours = try run(setarch, [StraceHarness.machine, "-R", sondeBinary, "strace", "--json", "-o", json] + cmd)
+        #expect(ours.status == 2)
+        let lines = try String(contentsOfFile: text, encoding: .utf8).split(separator: "\n").map(String.init)
+        let objects = try String(contentsOfFile: json, encoding: .utf8).split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        #expect(lines.count == objects.count)
+        for (line, o) in zip(lines, objects) {
+            if line.hasPrefix("execve(") { continue }  // its envp pointer is the tracer's
+            if line.hasPrefix("+++ exited with ") {
+                #expect(o["exited"] as? Int == 2)
+            } else if let name = o["syscall"] as? String {
+                #expect(line.hasPrefix(name + "("), "\(line) vs \(name)")
+                let ret = line.range(of: " = ", options: .backwards).map { String(line[$0.upperBound...]) } ?? ""
+                if let e = o["error"] as? String { #expect(ret.hasPrefix("-1 \(e) ("), "\(line)") }
+                else if o["return"] is NSNull { #expect(ret == "?") }
+                else if let r = o["return"] as? Int, !["set_tid_address", "getpid", "gettid"].contains(name) { #expect(ret == String(r), "\(line)") }
+                else if let r = o["return"] as? String { #expect(ret == r, "\(line)") }
+                #expect(o["args"] is [Any] && o["pid"] is Int && o["time"] is Double)
+            } else {
+                Issue.record("unexpected object for \(line): \(o)")
+            }
+        }
+        // Decoded fields, not text: the failing stat-like call carries its path and errno.
+        let failing = objects.first { ($0["error"] as? String) == "ENOENT" && (($0["args"] as? [Any])?.contains { $0 as? String == "/nonexistent" } ?? false) }
+        #expect(failing?["errno"] as? Int == 2)
+    }
 }
