@@ -4,17 +4,17 @@ import Syscalls
 /// native ABI and at every call of another ABI; let everything else run (SECCOMP_RET_ALLOW).
 enum SeccompFilter {
     /// `struct sock_filter` entries (code, jt, jf, k) packed as 8 bytes each.
-    static func program(for selection: SyscallSelection) -> [UInt64] {
+    static func program(tracing selected: (SyscallABI, Int) -> Bool) -> [UInt64] {
         #if arch(x86_64)
         let native: SyscallABI = .x86_64, audit: UInt32 = 0xC000_003E
         #else
         let native: SyscallABI = .aarch64, audit: UInt32 = 0xC000_00B7
         #endif
         let all = SyscallTable.of(native).all.map(\.number)
-        let picked = all.filter { selection.contains(abi: native, number: $0) }
+        let picked = all.filter { selected(native, $0) }
         // Compare against the shorter list; beyond 255 entries a jump cannot reach the end: no filter.
         let invert = picked.count > all.count - picked.count
-        let traced = invert ? all.filter { !selection.contains(abi: native, number: $0) } : picked
+        let traced = invert ? all.filter { !selected(native, $0) } : picked
         guard traced.count < 255 else { return [] }
         let retTrace: UInt32 = 0x7ff0_0000, retAllow: UInt32 = 0x7fff_0000
         func op(_ code: UInt16, _ jt: UInt8, _ jf: UInt8, _ k: UInt32) -> UInt64 {

@@ -28,7 +28,12 @@ public final class StraceSession {
         var lastNumber = 0
         var lastABI: SyscallABI = .x86_64
         var printedSeparatorOnUnfinished = false
+        /// The -e inject rule applied to the current call.
+        var injected: Injection? = nil
     }
+    /// How many calls each -e inject rule has matched (strace's `when=` counts), per thread (each new
+    /// tracee starts from zero, as in strace), by rule and syscall.
+    var injectCounts: [Int32: [Int: [Int: Int]]] = [:]
 
     public init(options: StraceOptions, err: @escaping (String) -> Void) {
         o = options
@@ -123,7 +128,7 @@ public final class StraceSession {
         }
         do {
             _ = try tracer.spawn(path: path, argv: o.command, environment: env, credentials: creds,
-                                 seccompFilter: tracer.options.seccomp ? SeccompFilter.program(for: o.selection) : [])
+                                 seccompFilter: tracer.options.seccomp ? SeccompFilter.program(tracing: o.selection.contains) : [])
         } catch {
             throw StraceUsageError(error.description)
         }
@@ -216,6 +221,7 @@ public final class StraceSession {
             out.endLine()
         case let .exited(status):
             threads[tid] = nil
+            injectCounts[tid] = nil
             if o.summaryOnly || o.quiet >= 2 { perThread[tid] = nil; return }
             if o.json {
                 emitJSONEvent(tid, status & 0x7f == 0 ? "\"exited\":\((status >> 8) & 0xff)"
@@ -245,6 +251,8 @@ public final class StraceSession {
         s.lastABI = abi
         let nr = Int(truncatingIfNeeded: Int64(bitPattern: number))
         let call = SyscallCall(abi: abi, number: nr, arguments: arguments)
+        // strace tampers only with traced calls.
+        s.injected = o.injections.isEmpty || !o.selection.contains(abi: abi, number: nr) ? nil : tamper(tid, abi: abi, number: nr)
         guard o.selection.contains(abi: abi, number: nr) else {
             s.call = call
             s.printing = false
@@ -279,6 +287,20 @@ public final class StraceSession {
     func exit(_ tid: Int32, value: Int64, isError: Bool) {
         guard var s = threads[tid], var call = s.call else { return }
         s.call = nil
+        var value = value, isError = isError
+        if let inj = s.injected {
+            s.injected = nil
+            if let d = inj.delayExit { usleep(d) }
+            if let e = inj.error {
+                value = -Int64(e); isError = true
+            } else if let r = inj.returnValue {
+                value = r; isError = false
+            }
+            if inj.error != nil || inj.returnValue != nil {
+                _ = tracer.setReturnValue(tid, value)
+                call.returnComment = "INJECTED"
+            }
+        }
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let duration = Double(now.tv_sec - s.entryTime.tv_sec) + Double(now.tv_nsec - s.entryTime.tv_nsec) / 1e9
@@ -382,6 +404,22 @@ public final class StraceSession {
                 out.append("[????????????????] ")
             }
         }
+    }
+
+    // MARK: Tampering
+
+    /// Applies the first -e inject rule matching this call, if its `when=` says this is the call.
+    func tamper(_ tid: Int32, abi: SyscallABI, number: Int) -> Injection? {
+        for (i, inj) in o.injections.enumerated() where inj.selection.contains(abi: abi, number: number) {
+            let n = (injectCounts[tid]?[i]?[number] ?? 0) + 1
+            injectCounts[tid, default: [:]][i, default: [:]][number] = n
+            guard inj.applies(toCall: n) else { return nil }
+            if let d = inj.delayEnter { usleep(d) }
+            if let sig = inj.signal { tracer.sendOnResume(sig) }
+            if inj.error != nil || inj.returnValue != nil { _ = tracer.skipSyscall(tid) }
+            return inj
+        }
+        return nil
     }
 
     // MARK: JSON lines

@@ -157,6 +157,11 @@ public final class Tracer {
     /// Called from the handler of a `.signal` event: the signal is not delivered.
     public func suppressSignal() { suppress = true }
 
+    /// Called from the handler of a syscall stop: the thread resumes with `sig` pending (the kernel sends it
+    /// as from itself, si_code SI_KERNEL), as strace's `-e inject=...:signal=` does.
+    public func sendOnResume(_ sig: Int32) { resumeSignal = sig }
+    private var resumeSignal: Int32 = 0
+
     /// Waits for stops and hands them to `handle` until no thread is traced or `interrupted()` says so
     /// (checked after every wait; a signal handler setting a flag makes wait4 return EINTR).
     public func run(interrupted: () -> Bool, _ handle: (Int32, TraceEvent) -> Void) {
@@ -261,7 +266,8 @@ public final class Tracer {
                                       ip: info.instruction_pointer, sp: info.stack_pointer))
             if info.op == 3 {
                 // After a seccomp stop, PTRACE_SYSCALL catches the exit of this call.
-                _ = sonde_ptrace(Int32(SONDE_PTRACE_SYSCALL), tid, 0, 0)
+                _ = sonde_ptrace(Int32(SONDE_PTRACE_SYSCALL), tid, 0, UInt(resumeSignal))
+                resumeSignal = 0
                 return
             }
         case 2:
@@ -270,7 +276,8 @@ public final class Tracer {
         default:
             break
         }
-        resume(tid, signal: 0)
+        resume(tid, signal: resumeSignal)
+        resumeSignal = 0
     }
 
     private func resume(_ tid: Int32, signal: Int32) {
@@ -318,6 +325,37 @@ public final class Tracer {
         var len = words.count * 8
         let r = words.withUnsafeMutableBytes { sonde_getregs(tid, $0.baseAddress, &len) }
         return r == 0 ? Array(words.prefix(len / 8)) : nil
+    }
+
+    // MARK: Tampering (strace -e inject)
+
+    /// At a syscall-entry stop: makes the kernel skip the call (its number becomes -1, so it returns
+    /// -ENOSYS unless `setReturnValue` overrides that at the exit stop).
+    public func skipSyscall(_ tid: Int32) -> Bool {
+        #if arch(x86_64)
+        guard var regs = registers(tid), regs.count > 15 else { return false }
+        regs[15] = UInt64.max  // orig_rax
+        return regs.withUnsafeMutableBytes { sonde_setregset(tid, 1, $0.baseAddress, $0.count) } == 0
+        #elseif arch(arm64)
+        var nr: Int32 = -1
+        return sonde_setregset(tid, 0x404, &nr, 4) == 0
+        #else
+        return false
+        #endif
+    }
+
+    /// At a syscall-exit stop: the value the call returns (a negative errno for an error).
+    public func setReturnValue(_ tid: Int32, _ value: Int64) -> Bool {
+        #if arch(x86_64)
+        let index = 10  // rax
+        #elseif arch(arm64)
+        let index = 0  // x0
+        #else
+        return false
+        #endif
+        guard var regs = registers(tid), regs.count > index else { return false }
+        regs[index] = UInt64(bitPattern: value)
+        return regs.withUnsafeMutableBytes { sonde_setregset(tid, 1, $0.baseAddress, $0.count) } == 0
     }
 
     // MARK: Ending

@@ -23,18 +23,7 @@ import TestSupport
         let ours = try StraceHarness.trace(sonde: true, [], cmd)
         #expect(ours.status == theirs.status)
         #expect(ours.processes.count == theirs.processes.count, "processes")
-        for (i, (a, b)) in zip(theirs.processes, ours.processes).enumerated() {
-            // Where an asynchronous signal lands (SIGCHLD of a pipeline's child) differs between any two
-            // runs, strace against itself too: signal lines and the sigreturn after them are compared as a
-            // multiset, everything else in order.
-            func asynchronous(_ l: String) -> Bool { l.hasPrefix("--- SIG") || l.hasPrefix("rt_sigreturn(") }
-            func signalPart(_ p: [String]) -> [String] {
-                p.filter(asynchronous).map { $0.hasPrefix("rt_sigreturn(") ? String($0.prefix(while: { $0 != ")" })) : $0 }.sorted()
-            }
-            #expect(signalPart(a) == signalPart(b), "signals of process \(i + 1) of \(cmd)")
-            let d = StraceHarness.differences(a.filter { !asynchronous($0) }, b.filter { !asynchronous($0) })
-            #expect(d.isEmpty, "process \(i + 1) of \(cmd): \(d.count) lines differ:\n\(d.prefix(8).joined(separator: "\n"))")
-        }
+        for problem in StraceHarness.mismatches(theirs, ours) { Issue.record("\(cmd): \(problem)") }
     }
 
     /// `-c`: the same calls and errors per syscall (times are measured, not compared).
@@ -92,5 +81,22 @@ import TestSupport
         // Decoded fields, not text: the failing stat-like call carries its path and errno.
         let failing = objects.first { ($0["error"] as? String) == "ENOENT" && (($0["args"] as? [Any])?.contains { $0 as? String == "/nonexistent" } ?? false) }
         #expect(failing?["errno"] as? Int == 2)
+    }
+
+    /// `-e inject=`: errors, return values and signals injected into the same calls as strace, with the
+    /// same effect on the program (its exit status) and the same `(INJECTED)` lines.
+    @Test(.enabled(if: StraceHarness.available), arguments: [
+        ["-e", "trace=openat", "-e", "inject=openat:error=ENOENT:when=3"],
+        ["-f", "--seccomp-bpf", "-e", "trace=openat", "-e", "inject=openat:error=EACCES:when=2+"],
+        ["-e", "trace=getppid,getuid", "-e", "inject=getuid:retval=42"],
+        ["-e", "trace=getppid", "-e", "inject=getppid:error=EPERM:signal=USR1"],
+    ])
+    func injectionLikeStrace(_ args: [String]) throws {
+        let cmd = ["sh", "-c", "id -u; cat /etc/hostname"]
+        let theirs = try StraceHarness.trace(sonde: false, args, cmd)
+        let ours = try StraceHarness.trace(sonde: true, args, cmd)
+        #expect(ours.status == theirs.status && ours.stdout == theirs.stdout, "\(args)")
+        for problem in StraceHarness.mismatches(theirs, ours) { Issue.record("\(args): \(problem)") }
+        #expect(ours.processes.joined().contains { $0.contains("(INJECTED)") || $0.hasPrefix("--- SIGUSR1") })
     }
 }

@@ -163,6 +163,12 @@ static inline int sonde_getregs(pid_t tid, void *buf, size_t *len) {
     return (int)r;
 }
 
+/// PTRACE_SETREGSET of `type` (1: NT_PRSTATUS general registers, 0x404: NT_ARM_SYSTEM_CALL).
+static inline int sonde_setregset(pid_t tid, int type, void *buf, size_t len) {
+    struct iovec iov = { buf, len };
+    return (int)ptrace(PTRACE_SETREGSET, tid, (void *)(long)type, &iov);
+}
+
 static inline ssize_t sonde_process_vm_readv(pid_t pid, void *local, size_t len, uint64_t remote) {
     struct iovec l = { local, len }, r = { (void *)(uintptr_t)remote, len };
     return (ssize_t)syscall(SYS_process_vm_readv, pid, &l, 1UL, &r, 1UL, 0UL);
