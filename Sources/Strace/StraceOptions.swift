@@ -46,6 +46,8 @@ public struct StraceOptions {
     public var dumpWrite: Set<Int32> = []
     public var injections: [Injection] = []
     public var daemonize = false
+    /// Fatal signals to sonde are ignored (strace's -I never, its default for `-o FILE PROG`).
+    public var ignoreInterrupts = false
 
     public init() {}
 
@@ -93,6 +95,12 @@ public struct StraceOptions {
         o.command = Array(args[i...])
         if o.command.isEmpty && o.pids.isEmpty { throw StraceUsageError("must have PROG [ARGS] or -p PID") }
         if o.follow >= 2 && o.output == nil { o.follow = 1 }
+        // strace: tracing a command into a file implies -q (no attach or personality notices) and makes
+        // sonde ignore terminal signals (the program gets them; the trace ends when it does).
+        if o.output != nil && !o.command.isEmpty {
+            if o.quiet == 0 { o.quiet = 1 }
+            o.ignoreInterrupts = true
+        }
         return o
     }
 

@@ -52,7 +52,11 @@ public final class StraceSession {
 
         for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE] {
             var sa = sigaction()
-            sa.__sigaction_handler.sa_handler = { s in interruptedBy = s }
+            if o.ignoreInterrupts && sig != SIGPIPE {
+                sa.__sigaction_handler.sa_handler = { _ in }  // reset to default in the child by exec
+            } else {
+                sa.__sigaction_handler.sa_handler = { s in interruptedBy = s }
+            }
             sa.sa_flags = 0
             sigemptyset(&sa.sa_mask)
             sigaction(sig, &sa, nil)
@@ -248,6 +252,13 @@ public final class StraceSession {
         clock_gettime(CLOCK_REALTIME, &now)
         s.entryTime = now
         s.lastNumber = Int(truncatingIfNeeded: number)
+        if abi != s.lastABI && !o.summaryOnly && !o.json && o.quiet == 0 {
+            // A 32-bit program on a 64-bit kernel (after its execve): strace says so once.
+            let out = output(for: tid)
+            startLine(out, tid: tid)
+            out.append("[ Process PID=\(tid) runs in \(abi.wordSize * 8) bit mode. ]")
+            out.endLine()
+        }
         s.lastABI = abi
         let nr = Int(truncatingIfNeeded: Int64(bitPattern: number))
         let call = SyscallCall(abi: abi, number: nr, arguments: arguments)

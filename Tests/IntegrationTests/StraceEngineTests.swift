@@ -110,6 +110,23 @@ import TestSupport
         #expect(r.stderr.split(separator: "\n").count == 1)
     }
 
+    /// A 32-bit program (i386 ABI through int $0x80, built freestanding so no 32-bit libc is needed):
+    /// the compat syscall table, the personality notice and the exit status, as strace shows them.
+    @Test(.enabled(if: StraceHarness.available)) func i386CompatTracee() throws {
+        let src = packageRoot.appendingPathComponent("Tests/Fixtures/strace_i386.c").path
+        let exe = try tempDir("i386").appendingPathComponent("i386").path
+        let cc = try run("gcc", ["-m32", "-ffreestanding", "-fno-pic", "-fno-stack-protector", "-nostdlib", "-static", "-O1", "-o", exe, src])
+        try #require(cc.status == 0, "gcc -m32 -nostdlib: \(cc.stderr)")
+        let theirs = try StraceHarness.trace(sonde: false, [], [exe])
+        let ours = try StraceHarness.trace(sonde: true, [], [exe])
+        #expect(theirs.status == 3 && ours.status == 3)
+        #expect(StraceHarness.mismatches(theirs, ours).isEmpty, "\(StraceHarness.mismatches(theirs, ours))")
+        // Without -o (no implied -q) both announce the personality change on stderr.
+        let plainTheirs = try run(try which("strace"), [exe]), plainOurs = try sonde(["strace", exe])
+        func notice(_ r: CommandResult) -> [String] { r.stderr.split(separator: "\n").filter { $0.hasPrefix("[ Process PID=") }.map { String($0.split(separator: "=")[0]) + String($0.split(separator: " ").dropFirst(2).joined(separator: " ")) } }
+        #expect(notice(plainOurs) == notice(plainTheirs) && notice(plainOurs).count == 1, "\(notice(plainOurs)) vs \(notice(plainTheirs))")
+    }
+
     // MARK: helpers
 
     func count(_ path: String) -> Int {
