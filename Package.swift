@@ -23,7 +23,7 @@ let package = Package(
         // Layer 4: syscall tables per ABI and argument decoders (pure: registers and memory in, values out).
         .target(name: "Syscalls"),
         // Layer 4: the strace engine: options, output lines, -c summary, over Tracee and Syscalls.
-        .target(name: "Strace", dependencies: ["Syscalls", "Tracee", "CSonde"]),
+        .target(name: "Strace", dependencies: ["Syscalls", "Tracee", "CSonde", "Debug", "ProcFS", "Unwind"]),
         // Layer 4: debugging tools over live processes: sonde stack.
         .target(name: "Debug", dependencies: ["Unwind", "Tracee", "ProcFS", "ELF", "Symbolize", "Render"]),
         // Layer 2: DWARF 2-5: units, abbreviations, attributes, line programs, ranges, locations, inline chains.

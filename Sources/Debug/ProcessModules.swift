@@ -49,9 +49,12 @@ public final class ProcessModules: ModuleProvider {
     private var objects: [String: MappedObject?] = [:]
     private var biases: [String: UInt64] = [:]
 
-    public init(pid: Int32, maps: [MemoryMapping], memory: MemoryReader) {
+    /// `reusing` an older view of the same process keeps its parsed objects (a remapped file is read again
+    /// only when its path changed).
+    public init(pid: Int32, maps: [MemoryMapping], memory: MemoryReader, reusing old: ProcessModules? = nil) {
         self.pid = pid
         self.memory = memory
+        if let old { objects = old.objects.filter { $0.key != "[vdso]" } }
         regions = maps.filter { $0.name.hasPrefix("/") || $0.name == "[vdso]" }
             .map { Region(start: $0.start, end: $0.end, offset: $0.offset, name: $0.name) }
             .sorted { $0.start < $1.start }

@@ -27,7 +27,9 @@ public struct SymbolIndex: Sendable {
             if a.value != b.value { return a.value < b.value }
             if (a.size > 0) != (b.size > 0) { return a.size > 0 }
             if a.type != b.type { return a.type == STT.func }
-            if a.binding != b.binding { return a.binding == STB.global }
+            // Global, then weak, then local: a public name before internal aliases (__write, not __GI___write).
+            func rank(_ b: UInt8) -> Int { b == STB.global ? 0 : b == STB.weak ? 1 : 2 }
+            if rank(a.binding) != rank(b.binding) { return rank(a.binding) < rank(b.binding) }
             return a.index < b.index
         }
         var out: [Entry] = []
@@ -45,6 +47,20 @@ public struct SymbolIndex: Sendable {
     }
 
     /// The symbol whose [start, end) holds `address`, with the offset into it.
+    /// The symbol at or before `address` even when its size does not cover it (how libdw and strace -k
+    /// name code between symbols): a covering symbol when there is one, else the nearest one below.
+    public func nearest(_ address: UInt64) -> (entry: Entry, offset: UInt64)? {
+        if let hit = lookup(address) { return hit }
+        var lo = 0, hi = entries.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if entries[mid].start <= address { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo > 0 else { return nil }
+        let e = entries[lo - 1]
+        return (e, address - e.start)
+    }
+
     public func lookup(_ address: UInt64) -> (entry: Entry, offset: UInt64)? {
         var lo = 0, hi = entries.count
         while lo < hi {

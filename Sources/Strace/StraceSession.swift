@@ -20,6 +20,7 @@ public final class StraceSession {
     let summary = Summary()
     var lastRelative = timespec()
     var attached: [Int32] = []
+    lazy var stacks = StackTracer(tracer: tracer)
 
     struct ThreadState {
         var call: SyscallCall? = nil
@@ -30,6 +31,8 @@ public final class StraceSession {
         var printedSeparatorOnUnfinished = false
         /// The -e inject rule applied to the current call.
         var injected: Injection? = nil
+        /// -k: the stack taken at entry for calls whose exit is in another image (execve).
+        var entryStack: [String]? = nil
     }
     /// How many calls each -e inject rule has matched (strace's `when=` counts), per thread (each new
     /// tracee starts from zero, as in strace), by rule and syscall.
@@ -173,6 +176,7 @@ public final class StraceSession {
             SyscallText.append(Signals.siginfo(info, abi: threads[tid]?.lastABI ?? .x86_64), to: &out.buffer, style: o.style)
             out.append(" ---")
             out.endLine()
+            if o.stackTrace { printStack(out, tid: tid, nil) }
         case let .groupStop(sig):
             if o.summaryOnly { return }
             if o.json { emitJSONEvent(tid, "\"stopped\":\"\(signalName(sig))\""); return }
@@ -183,6 +187,7 @@ public final class StraceSession {
         case .created:
             break
         case let .exec(former):
+            if o.stackTrace { stacks.mappingsChanged(tracer.threads[tid] ?? tid) }
             // A thread other than the leader ran execve: it becomes the leader (strace's maybe_switch_tcbs).
             guard former != tid, let moved = threads.removeValue(forKey: former) else { return }
             let old = output(for: former)
@@ -223,6 +228,7 @@ public final class StraceSession {
             SyscallText.appendExit(c, from: c.values.count, separated: true, lineStart: out.lineStart, column: o.column,
                                    to: &out.buffer, style: o.style)
             out.endLine()
+            if o.stackTrace { printStack(out, tid: tid, s.entryStack) }
         case let .exited(status):
             threads[tid] = nil
             injectCounts[tid] = nil
@@ -286,6 +292,7 @@ public final class StraceSession {
         }
         s.call = ctx.call
         s.printing = true
+        if o.stackTrace && (call.name == "execve" || call.name == "execveat") { s.entryStack = stacks.lines(tid: tid) }
         if o.statusFilter == nil && !o.json {
             let out = output(for: tid)
             startLine(out, tid: tid, ip: ip)
@@ -315,6 +322,7 @@ public final class StraceSession {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let duration = Double(now.tv_sec - s.entryTime.tv_sec) + Double(now.tv_nsec - s.entryTime.tv_nsec) / 1e9
+        if o.stackTrace && !isError && Self.remapping.contains(call.name) { stacks.mappingsChanged(tracer.threads[tid] ?? tid) }
         guard s.printing else { threads[tid] = s; return }
         call.returnValue = value
         call.isError = isError
@@ -361,6 +369,8 @@ public final class StraceSession {
                                fdPath: fdResolver(tid), to: &out.buffer, style: o.style)
         if o.syscallTimes, let d = duration { out.append(String(format6: " <%ld.%06ld>", d)) }
         out.endLine()
+        if o.stackTrace { printStack(out, tid: tid, s.entryStack) }
+        s.entryStack = nil
     }
 
     /// Ends another thread's open line with ` <unfinished ...>` and starts a line: pid prefix, timestamps.
@@ -414,6 +424,18 @@ public final class StraceSession {
             } else {
                 out.append("[????????????????] ")
             }
+        }
+    }
+
+    // MARK: Stacks (-k)
+
+    static let remapping: Set<String> = ["mmap", "mmap2", "munmap", "mremap", "execve", "execveat", "shmat", "shmdt", "remap_file_pages"]
+
+    func printStack(_ out: TraceOutput, tid: Int32, _ precomputed: [String]?) {
+        for line in precomputed ?? stacks.lines(tid: tid) {
+            out.beginLine()
+            out.append(line)
+            out.endLine()
         }
     }
 

@@ -127,6 +127,30 @@ import TestSupport
         #expect(notice(plainOurs) == notice(plainTheirs) && notice(plainOurs).count == 1, "\(notice(plainOurs)) vs \(notice(plainTheirs))")
     }
 
+    /// -k: the same frames as strace (libdw) at every syscall and signal: same objects and addresses in
+    /// the same order, same names in the traced program. Deliberate difference: for libraries whose
+    /// separate debug file is installed (libc6-dbg) sonde names functions hidden from .dynsym
+    /// (`__libc_start_call_main+0x7a`) where strace names the nearest exported one (`__libc_init_first+0x8a`).
+    @Test(.enabled(if: StraceHarness.available)) func stackTracesMatchStrace() throws {
+        let eng = try #require(Self.fixture)
+        let args = ["-k", "-e", "trace=write,kill,openat,exit_group"]
+        let theirs = try StraceHarness.trace(sonde: false, args, [eng, "signals"])
+        let ours = try StraceHarness.trace(sonde: true, args, [eng, "signals"])
+        let a = theirs.processes.flatMap { $0 }, b = ours.processes.flatMap { $0 }
+        #expect(a.count == b.count && a.filter { $0.hasPrefix(" > ") }.count > 10)
+        for (x, y) in zip(a, b) {
+            guard x.hasPrefix(" > ") else { #expect(x == y); continue }
+            func parts(_ l: String) -> (object: String, name: String, address: String) {
+                let open = l.firstIndex(of: "(") ?? l.endIndex, close = l.lastIndex(of: ")") ?? l.endIndex
+                let name = open < close ? String(l[l.index(after: open)..<close]) : ""
+                return (String(l[..<open]), name, String(l.split(separator: " ").last ?? ""))
+            }
+            let p = parts(x), q = parts(y)
+            #expect(p.object == q.object && p.address == q.address, "\(x) vs \(y)")
+            if p.object.hasSuffix("strace_engine") { #expect(p.name == q.name, "\(x) vs \(y)") }
+        }
+    }
+
     // MARK: helpers
 
     func count(_ path: String) -> Int {
