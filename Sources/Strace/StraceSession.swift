@@ -537,7 +537,7 @@ public final class StraceSession {
 
     func printSummary() {
         let out = o.output == nil || o.follow >= 2 ? TraceOutput(fd: 2, ownsFD: false) : (shared ?? TraceOutput(fd: 2, ownsFD: false))
-        out.append(summary.table(sortBy: o.summarySort))
+        out.append(o.json ? summary.json(sortBy: o.summarySort) : summary.table(sortBy: o.summarySort))
         out.flush()
     }
 }

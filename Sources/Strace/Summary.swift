@@ -16,7 +16,22 @@ final class Summary {
         rows[key] = r
     }
 
-    func table(sortBy: String) -> String {
+    /// `--json -c`: `{"syscalls":[{"syscall","calls","errors","seconds","usecs_per_call","percent"}...],"total":{...}}`
+    /// in the order of the table.
+    func json(sortBy: String) -> String {
+        let list = sorted(sortBy)
+        let total = list.reduce(0.0) { $0 + $1.seconds }
+        func object(_ name: String, _ calls: Int, _ errors: Int, _ sec: Double) -> String {
+            let usecs = calls > 0 ? Int((sec * 1e6 / Double(calls)).rounded(.down)) : 0
+            let pct = total > 0 ? sec * 100 / total : 0
+            return "{\"syscall\":\"\(name)\",\"calls\":\(calls),\"errors\":\(errors),\"seconds\":\(fixed(sec, 6)),\"usecs_per_call\":\(usecs),\"percent\":\(fixed(pct, 2))}"
+        }
+        let rowsText = list.map { object($0.name, $0.calls, $0.errors, $0.seconds) }.joined(separator: ",")
+        let t = object("total", list.reduce(0) { $0 + $1.calls }, list.reduce(0) { $0 + $1.errors }, total)
+        return "{\"syscalls\":[\(rowsText)],\"total\":\(t)}\n"
+    }
+
+    func sorted(_ sortBy: String) -> [Row] {
         var list = rows.values.sorted { $0.number < $1.number }
         switch sortBy {
         case "calls", "count": list = stableSorted(list) { $0.calls > $1.calls }
@@ -28,6 +43,11 @@ final class Summary {
         case "avg_time": list = stableSorted(list) { $0.seconds / Double($0.calls) > $1.seconds / Double($1.calls) }
         default: list = stableSorted(list) { $0.seconds > $1.seconds }
         }
+        return list
+    }
+
+    func table(sortBy: String) -> String {
+        let list = sorted(sortBy)
         let total = list.reduce(0.0) { $0 + $1.seconds }
         var s = "% time     seconds  usecs/call     calls    errors syscall\n"
         let rule = "------ ----------- ----------- --------- --------- ----------------\n"

@@ -44,6 +44,19 @@ import TestSupport
         #expect(counts(ours) == counts(theirs))
         #expect(counts(ours)["total"] != nil)
         #expect(ours.stderr.contains("% time     seconds  usecs/call     calls    errors syscall\n------ "))
+        // --json -c: the same counts as an object per syscall.
+        let j = try sonde(["strace", "--json", "-c", "-f"] + cmd)
+        let last = try #require(j.stderr.split(separator: "\n").last)
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+        let rows = try #require(o["syscalls"] as? [[String: Any]])
+        var fromJSON: [String: String] = [:]
+        for r in rows {
+            let errors = r["errors"] as? Int ?? 0
+            fromJSON[r["syscall"] as? String ?? ""] = "\(r["calls"] as? Int ?? 0)" + (errors > 0 ? " \(errors)" : "")
+        }
+        var expected = counts(theirs)
+        expected["total"] = nil
+        #expect(fromJSON == expected)
     }
 
     /// `--json`: one object per syscall, signal and exit, in the order strace prints its lines, with the
