@@ -21,6 +21,7 @@ public final class StraceSession {
     var lastRelative = timespec()
     var attached: [Int32] = []
     lazy var stacks = StackTracer(tracer: tracer)
+    var sawFirstExec = false
 
     struct ThreadState {
         var call: SyscallCall? = nil
@@ -293,11 +294,22 @@ public final class StraceSession {
         s.call = ctx.call
         s.printing = true
         if o.stackTrace && (call.name == "execve" || call.name == "execveat") { s.entryStack = stacks.lines(tid: tid) }
+        // -b execve: let go of a tracee at its execve (not the command's own first one).
+        let detaching = o.detachOnExecve && (call.name == "execve" || call.name == "execveat")
+            && !(tid == tracer.spawnedPID && !sawFirstExec)
+        if tid == tracer.spawnedPID && (call.name == "execve" || call.name == "execveat") { sawFirstExec = true }
         if o.statusFilter == nil && !o.json {
             let out = output(for: tid)
             startLine(out, tid: tid, ip: ip)
             SyscallText.appendEntry(ctx.call, to: &out.buffer, style: o.style)
             out.openTID = tid
+        }
+        if detaching {
+            let out = output(for: tid)
+            if out.openTID == tid { out.append(" <detached ...>"); out.endLine() }
+            tracer.detachOnResume()
+            threads[tid] = nil
+            return
         }
         threads[tid] = s
     }

@@ -160,6 +160,10 @@ public final class Tracer {
     /// Called from the handler of a syscall stop: the thread resumes with `sig` pending (the kernel sends it
     /// as from itself, si_code SI_KERNEL), as strace's `-e inject=...:signal=` does.
     public func sendOnResume(_ sig: Int32) { resumeSignal = sig }
+
+    /// Called from the handler of a syscall stop: instead of resuming, the thread is detached (strace -b).
+    public func detachOnResume() { detachInstead = true }
+    private var detachInstead = false
     private var resumeSignal: Int32 = 0
 
     /// Waits for stops and hands them to `handle` until no thread is traced or `interrupted()` says so
@@ -281,6 +285,12 @@ public final class Tracer {
     }
 
     private func resume(_ tid: Int32, signal: Int32) {
+        if detachInstead {
+            detachInstead = false
+            _ = sonde_ptrace(Int32(SONDE_PTRACE_DETACH), tid, 0, UInt(signal))
+            forget(tid)
+            return
+        }
         let request = options.seccomp && !inSyscall.contains(tid) ? SONDE_PTRACE_CONT : SONDE_PTRACE_SYSCALL
         _ = sonde_ptrace(Int32(request), tid, 0, UInt(signal))
     }

@@ -112,4 +112,15 @@ import TestSupport
         for problem in StraceHarness.mismatches(theirs, ours) { Issue.record("\(args): \(problem)") }
         #expect(ours.processes.joined().contains { $0.contains("(INJECTED)") || $0.hasPrefix("--- SIGUSR1") })
     }
+
+    /// `-b execve`: children are let go at their execve (the line ends `<detached ...>`), the command's
+    /// own first execve is not; the program runs on untraced to the same result.
+    @Test(.enabled(if: StraceHarness.available)) func detachOnExecveLikeStrace() throws {
+        let cmd = ["sh", "-c", "/bin/true; echo x"]
+        let theirs = try StraceHarness.trace(sonde: false, ["-b", "execve"], cmd)
+        let ours = try StraceHarness.trace(sonde: true, ["-b", "execve"], cmd)
+        #expect(ours.stdout == "x\n" && theirs.stdout == ours.stdout && ours.status == theirs.status)
+        for problem in StraceHarness.mismatches(theirs, ours) { Issue.record("\(problem)") }
+        #expect(ours.processes.joined().contains { $0.hasPrefix("execve(\"/bin/true\"") && $0.hasSuffix(" <detached ...>") })
+    }
 }
