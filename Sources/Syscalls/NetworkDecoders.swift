@@ -258,7 +258,7 @@ enum NetworkDecoders {
             if c.entering { c.add(c.fd(0)); return }
             let w = c.call.abi.wordSize
             let size = (w == 8 ? 56 : 28) + 8
-            let count = c.call.isError ? 0 : Int(min(c.call.result, Int64(c.options.stringLimit)))
+            let count = c.call.isError ? 0 : Int(max(0, min(c.call.result, Int64(c.options.stringLimit))))
             if count == 0 { c.add(.pointer(c.call.arg(1))) } else {
                 var items: [SyscallValue] = []
                 for i in 0..<count {
