@@ -20,6 +20,8 @@ public final class StraceSession {
     let summary = Summary()
     var lastRelative = timespec()
     var attached: [Int32] = []
+    /// `-y`/`-yy` decorations, with strace's cache of socket details.
+    let fdNames = FDNames()
 
     struct ThreadState {
         var call: SyscallCall? = nil
@@ -392,7 +394,7 @@ public final class StraceSession {
     func fdResolver(_ tid: Int32) -> (Int32) -> String? {
         guard o.decodeFDs > 0 else { return { _ in nil } }
         let pid = tracer.threads[tid] ?? tid
-        return { fd in FDNames.describe(pid: pid, fd: fd, sockets: self.o.decodeFDs > 1) }
+        return { fd in self.fdNames.describe(pid: pid, fd: fd, level: self.o.decodeFDs, style: self.o.style) }
     }
 
     func printSummary() {
