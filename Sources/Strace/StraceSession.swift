@@ -282,6 +282,7 @@ public final class StraceSession {
             out.openTID = tid
         }
         finish(tid, &s, ctx.call, duration: duration)
+        dumpIO(tid, ctx.call)
         s.printing = false
         threads[tid] = s
     }
