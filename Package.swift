@@ -58,6 +58,7 @@ let package = Package(
         .testTarget(name: "MonitorsTests", dependencies: ["Monitors", "ProcFS", "Render", "TestSupport"]),
         .testTarget(name: "BinutilsTests", dependencies: ["Binutils", "Symbolize", "ELF", "Bytes", "Render", "TestSupport"]),
         .testTarget(name: "SyscallsTests", dependencies: ["Syscalls", "TestSupport"]),
+        .testTarget(name: "StraceTests", dependencies: ["Strace", "Syscalls", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["ProcFS", "TestSupport"]),
     ]
 )

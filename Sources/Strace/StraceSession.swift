@@ -22,6 +22,8 @@ public final class StraceSession {
     var attached: [Int32] = []
     lazy var stacks = StackTracer(tracer: tracer)
     var sawFirstExec = false
+    /// `-y`/`-yy` decorations, with strace's cache of socket details.
+    let fdNames = FDNames()
 
     struct ThreadState {
         var call: SyscallCall? = nil
@@ -361,6 +363,7 @@ public final class StraceSession {
             out.openTID = tid
         }
         finish(tid, &s, ctx.call, duration: duration)
+        dumpIO(tid, ctx.call)
         s.printing = false
         threads[tid] = s
     }
@@ -544,7 +547,7 @@ public final class StraceSession {
     func fdResolver(_ tid: Int32) -> (Int32) -> String? {
         guard o.decodeFDs > 0 else { return { _ in nil } }
         let pid = tracer.threads[tid] ?? tid
-        return { fd in FDNames.describe(pid: pid, fd: fd, sockets: self.o.decodeFDs > 1) }
+        return { fd in self.fdNames.describe(pid: pid, fd: fd, level: self.o.decodeFDs, style: self.o.style) }
     }
 
     func printSummary() {

@@ -540,9 +540,12 @@ enum StatLayout { case native, i386, stat64 }
 enum StatfsLayout { case native, i386, statfs64 }
 
 extension DecodeContext {
-    /// A directory descriptor: `AT_FDCWD` or the descriptor.
+    /// A directory descriptor: `AT_FDCWD` (with `-y`, `AT_FDCWD</cwd>`: `fdPath(-100)` is the tracee's
+    /// working directory) or the descriptor.
     func dirfd(_ i: Int) -> SyscallValue {
-        call.int(i) == FC.atFDCWD ? .constant(value: -100, name: "AT_FDCWD", hexFallback: false) : fd(i)
+        guard call.int(i) == FC.atFDCWD else { return fd(i) }
+        if let cwd = fdPath(FC.atFDCWD) { return .fd(FC.atFDCWD, path: cwd) }
+        return .constant(value: -100, name: "AT_FDCWD", hexFallback: false)
     }
 
     func pathArg(_ p: PathArg) -> SyscallValue {

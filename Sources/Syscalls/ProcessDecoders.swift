@@ -482,7 +482,7 @@ enum ProcessDecoders {
     ]
 
     static func atFd(_ c: DecodeContext, _ i: Int) -> SyscallValue {
-        c.call.int(i) == -100 ? .constant(value: -100, name: "AT_FDCWD", hexFallback: false) : c.fd(i)
+        c.dirfd(i)
     }
 
     static func personalityText(_ p: UInt32) -> String {

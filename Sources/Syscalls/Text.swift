@@ -51,13 +51,14 @@ public enum SyscallText {
                 out.append(contentsOf: " /* \(n) */".utf8)
             default: number()
             }
-        case let .fd(n, path):
-            out.append(contentsOf: String(n).utf8)
-            if let p = path {
-                out.append(UInt8(ascii: "<"))
-                appendPath(p, &out)
-                out.append(UInt8(ascii: ">"))
+        case let .fd(n, decoration):
+            if n == -100 && decoration != nil {
+                // print_dirfd: AT_FDCWD keeps its constant form, then `</cwd>`.
+                append(.constant(value: -100, name: "AT_FDCWD", hexFallback: false), to: &out, style: style)
+            } else {
+                out.append(contentsOf: String(n).utf8)
             }
+            if let d = decoration { out.append(contentsOf: d.utf8) }
         case let .structure(fields, truncated):
             out.append(UInt8(ascii: "{"))
             for (i, f) in fields.enumerated() {
@@ -114,28 +115,19 @@ public enum SyscallText {
         }
     }
 
-    /// Paths in `<...>` decorations: strace escapes non-printable bytes and `>` itself.
-    static func appendPath(_ p: String, _ out: inout [UInt8]) {
-        for b in p.utf8 {
-            if b < 0x20 || b > 0x7e || b == UInt8(ascii: ">") || b == UInt8(ascii: "\\") {
-                out.append(contentsOf: "\\x".utf8)
-                out.append(hexDigit(b >> 4)); out.append(hexDigit(b & 15))
-            } else {
-                out.append(b)
-            }
-        }
-    }
-
     static func hexDigit(_ d: UInt8) -> UInt8 { d < 10 ? 48 + d : 87 + d }
 
     /// strace's `string_quote`: `"..."` with C escapes, octal for other control bytes, or all `\xNN`
     /// under `-xx` (and under `-x` when any byte is neither printable ASCII nor \t\n\v\f\r).
-    static func appendQuoted(_ bytes: [UInt8], _ out: inout [UInt8], style: TextStyle) {
+    /// `quotes: false` and `escaping` are strace's QUOTE_OMIT_LEADING_TRAILING_QUOTES and escape_chars
+    /// (paths in `-y` decorations escape `<` and `>` in octal).
+    public static func appendQuoted(_ bytes: [UInt8], _ out: inout [UInt8], style: TextStyle,
+                                    quotes: Bool = true, escaping: [UInt8] = []) {
         var hex = style.hexStrings > 1
         if style.hexStrings == 1 {
             hex = bytes.contains { $0 > 0x7e || ($0 < 0x20 && !(9...13).contains($0)) }
         }
-        out.append(UInt8(ascii: "\""))
+        if quotes { out.append(UInt8(ascii: "\"")) }
         if hex {
             for b in bytes {
                 out.append(contentsOf: "\\x".utf8)
@@ -151,7 +143,7 @@ public enum SyscallText {
                 case 0x0d: out.append(contentsOf: "\\r".utf8)
                 case 0x09: out.append(contentsOf: "\\t".utf8)
                 case 0x0b: out.append(contentsOf: "\\v".utf8)
-                case 0x20...0x7e: out.append(b)
+                case 0x20...0x7e where !escaping.contains(b): out.append(b)
                 default:
                     out.append(UInt8(ascii: "\\"))
                     let nextIsDigit = i + 1 < bytes.count && (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(bytes[i + 1])
@@ -161,7 +153,7 @@ public enum SyscallText {
                 }
             }
         }
-        out.append(UInt8(ascii: "\""))
+        if quotes { out.append(UInt8(ascii: "\"")) }
     }
 
     /// `name(args` — the part of a line known at entry (values up to `printedAtEntry`), without `)`.

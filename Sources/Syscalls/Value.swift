@@ -18,7 +18,9 @@ public indirect enum SyscallValue: Sendable, Equatable {
     case flags(value: UInt64, names: [String], rest: UInt64)
     /// One named value (`AT_FDCWD`, `SEEK_END`); no name: the number in decimal (or hex when `hexFallback`).
     case constant(value: Int64, name: String?, hexFallback: Bool)
-    /// A file descriptor, with its path or socket endpoint when `-y` asked for it: `3</etc/passwd>`.
+    /// A file descriptor and, when `-y` asked for it, its decoration exactly as printed after the number:
+    /// `</etc/passwd>`, `</tmp/x>(deleted)`, `<TCP:[127.0.0.1:80]>`, `</dev/null<char 1:3>>`. The number
+    /// -100 with a decoration is a dirfd: `AT_FDCWD</cwd>`.
     case fd(Int32, path: String?)
     /// `{a=1, b=2, ...}`; a field without a name prints just its value.
     case structure([SyscallField], truncated: Bool)

@@ -174,4 +174,10 @@ static inline ssize_t sonde_process_vm_readv(pid_t pid, void *local, size_t len,
     return (ssize_t)syscall(SYS_process_vm_readv, pid, &l, 1UL, &r, 1UL, 0UL);
 }
 
+/* getxattr (sys/xattr.h is not in the Glibc module): strace -yy reads system.sockprotoname. */
+#include <sys/xattr.h>
+static inline ssize_t sonde_getxattr(const char *path, const char *name, void *value, size_t size) {
+    return getxattr(path, name, value, size);
+}
+
 #endif
