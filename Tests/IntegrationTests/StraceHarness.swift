@@ -92,16 +92,20 @@ enum StraceHarness {
     }
 
     /// What differs between two runs, per process. Where an asynchronous signal lands (SIGCHLD of a
-    /// child) differs between any two runs, strace against itself too: signal lines and the sigreturn
-    /// after them are compared as a multiset, everything else in order.
+    /// child) differs between any two runs, strace against itself too: signal lines, the sigreturn after
+    /// them, calls the signal interrupted (`= ? ERESTART...`, retried) and wait4 (which child ends first)
+    /// are compared as a multiset, everything else in order.
     static func mismatches(_ theirs: StraceRun, _ ours: StraceRun) -> [String] {
         var out: [String] = []
         if ours.processes.count != theirs.processes.count {
             out.append("\(ours.processes.count) processes, strace saw \(theirs.processes.count)")
         }
-        func asynchronous(_ l: String) -> Bool { l.hasPrefix("--- SIG") || l.hasPrefix("rt_sigreturn(") }
+        func asynchronous(_ l: String) -> Bool {
+            l.hasPrefix("--- SIG") || l.hasPrefix("rt_sigreturn(") || l.hasPrefix("wait4(") || l.contains("= ? ERESTART")
+        }
         func signalPart(_ p: [String]) -> [String] {
-            p.filter(asynchronous).map { $0.hasPrefix("rt_sigreturn(") ? String($0.prefix(while: { $0 != ")" })) : $0 }.sorted()
+            p.filter(asynchronous).filter { !$0.contains("= ? ERESTART") }
+                .map { $0.hasPrefix("rt_sigreturn(") ? String($0.prefix(while: { $0 != ")" })) : $0 }.sorted()
         }
         for (i, (a, b)) in zip(theirs.processes, ours.processes).enumerated() {
             if signalPart(a) != signalPart(b) { out.append("signals of process \(i + 1): \(signalPart(a)) vs \(signalPart(b))") }
