@@ -18,7 +18,7 @@ int main(int argc, char **argv) {
     }
     int status;
     waitpid(pid, &status, 0);
-    ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL);
+    ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL);
     ptrace(PTRACE_SYSCALL, pid, 0, 0);
     struct __ptrace_syscall_info info;
     for (;;) {
@@ -28,6 +28,8 @@ int main(int argc, char **argv) {
         if (sig == (SIGTRAP | 0x80)) {
             ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof info, &info);
             sig = 0;
+        } else if (status >> 16) {
+            sig = 0;  /* a ptrace event stop (the exec), not a signal */
         }
         ptrace(PTRACE_SYSCALL, pid, 0, sig);
     }
