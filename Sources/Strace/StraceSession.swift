@@ -46,6 +46,7 @@ public final class StraceSession {
         var t = Tracer.Options()
         t.followForks = options.follow > 0
         t.seccomp = options.seccomp && options.pids.isEmpty && options.follow > 0
+        t.systemTime = options.summary && !options.wallClock
         tracer = Tracer(options: t)
         self.err = err
     }

@@ -34,6 +34,9 @@ public final class Tracer {
         /// Stop at syscalls only when a seccomp filter says so (strace --seccomp-bpf); entry stops then
         /// come as seccomp stops and exits are caught with PTRACE_SYSCALL.
         public var seccomp = false
+        /// Read each stopped thread's system CPU time (wait4's rusage) for `systemTimeDelta` (strace -c);
+        /// it costs the kernel a rusage computation per stop, so it is off unless asked for.
+        public var systemTime = false
         public init() {}
     }
 
@@ -172,9 +175,14 @@ public final class Tracer {
         var status: Int32 = 0
         while !threads.isEmpty {
             if interrupted() { return }
-            var stime: Int64 = 0
-            let tid = sonde_wait4(-1, &status, Int32(SONDE_WALL), &stime)
-            if tid > 0 { systemTime[tid] = stime }
+            let tid: Int32
+            if options.systemTime {
+                var stime: Int64 = 0
+                tid = sonde_wait4(-1, &status, Int32(SONDE_WALL), &stime)
+                if tid > 0 { systemTime[tid] = stime }
+            } else {
+                tid = wait4(-1, &status, Int32(SONDE_WALL), nil)
+            }
             if tid < 0 {
                 if errno == EINTR { continue }
                 return  // ECHILD: nothing left
@@ -265,7 +273,7 @@ public final class Tracer {
         case 1, 3:
             let a = info.entry.args
             inSyscall.insert(tid)
-            entrySystemTime[tid] = systemTime[tid]
+            if options.systemTime { entrySystemTime[tid] = systemTime[tid] }
             handle(tid, .syscallEntry(arch: info.arch, number: info.entry.nr, arguments: [a.0, a.1, a.2, a.3, a.4, a.5],
                                       ip: info.instruction_pointer, sp: info.stack_pointer))
             if info.op == 3 {
