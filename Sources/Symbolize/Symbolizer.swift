@@ -61,7 +61,17 @@ public final class Symbolizer: @unchecked Sendable {
         if Self.hasDWARF(src) {
             let d = DWARFFile(Self.sections(of: src, dwo: false))
             let objectPath = file.path
-            d.dwoLoader = { name, compDir in Self.loadDWO(name: name, compDir: compDir, objectPath: objectPath) }
+            // Swift and clang -gmodules emit a skeleton unit per imported module per unit, naming a
+            // .pcm that is rarely present: remember the names that were not found (thousands of
+            // skeletons share a few dozen names), so each costs its access() probes once.
+            let missing = MissingDWOs()
+            d.dwoLoader = { name, compDir in
+                let key = MissingDWOs.Key(name: name, compDir: compDir)
+                if missing.names.contains(key) { return nil }
+                let f = Self.loadDWO(name: name, compDir: compDir, objectPath: objectPath)
+                if f == nil { missing.names.insert(key) }
+                return f
+            }
             dwarf = d
         } else {
             dwarf = nil
@@ -163,6 +173,12 @@ public final class Symbolizer: @unchecked Sendable {
         }
         return nil
     }
+}
+
+/// Split-DWARF files looked for and not found (see `Symbolizer.init`).
+final class MissingDWOs: @unchecked Sendable {
+    struct Key: Hashable { var name: String; var compDir: String? }
+    var names: Set<Key> = []
 }
 
 /// binutils' `_bfd_elf_find_function` over one file's symbols (.symtab, else .dynsym), indexed:
