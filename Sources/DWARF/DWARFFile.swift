@@ -15,6 +15,9 @@ public final class DWARFFile: @unchecked Sendable {
     /// Opens the split-DWARF file of a skeleton unit: (DW_AT_dwo_name, DW_AT_comp_dir) → its DWARF.
     public var dwoLoader: ((_ name: String, _ compDir: String?) -> DWARFFile?)?
 
+    /// Buffers reused while building the units' function tables.
+    let functionScratch = FunctionTable.Scratch()
+
     public init(_ sections: DWARFSections) {
         self.sections = sections
     }
