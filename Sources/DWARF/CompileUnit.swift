@@ -524,14 +524,8 @@ public final class FunctionTable: @unchecked Sendable {
                 if ab.hasChildren { open.append(false) }
             }
         }
-        var sorted = true
-        if es.count > 1 {
-            for i in 1..<es.count where es[i - 1].low > es[i].low || (es[i - 1].low == es[i].low && es[i - 1].function > es[i].function) {
-                sorted = false
-                break
-            }
-        }
-        if !sorted { es.sort { $0.low != $1.low ? $0.low < $1.low : $0.function < $1.function } }
+        // Entries were appended in function order: a stable sort by low address orders them by (low, function).
+        es.stableSort { $0.low }
         self.functions = Self.exactCopy(functions)
         self.entries = Self.exactCopy(es)
         var m: UInt64 = 0

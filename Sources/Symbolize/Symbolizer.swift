@@ -232,7 +232,8 @@ final class FunctionSymbols: @unchecked Sendable {
                                                             isFunc: type == STT.func || type == STT.gnuIfunc,
                                                             isNotype: type == STT.notype, name: name, file: fname))
         }
-        for k in lists.keys { lists[k]!.sort { $0.value != $1.value ? $0.value < $1.value : $0.order < $1.order } }
+        // Candidates were appended in symbol order: a stable sort by value orders them by (value, order).
+        for k in lists.keys { lists[k]!.stableSort { $0.value } }
         bySection = lists
     }
 
