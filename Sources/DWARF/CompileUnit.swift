@@ -324,31 +324,54 @@ public final class Unit: @unchecked Sendable {
     /// unit's language is C-like), DW_AT_linkage_name always overriding, abstract_origin and
     /// specification followed (also across units) into the same result.
     public func functionName(at offset: Int) -> (name: String?, isLinkage: Bool) {
-        var name: String? = nil
+        var name: StringRef? = nil
         var linkage = false
         var budget = 32
         resolveName(offset, &name, &linkage, &budget)
-        return (name, linkage)
+        // Only references whose text can be read were kept: the String is made once, for the result.
+        return (name.flatMap(file.string), linkage)
     }
 
-    private func resolveName(_ offset: Int, _ name: inout String?, _ linkage: inout Bool, _ budget: inout Int) {
+    /// The reference of a string attribute value if its text can be read (what `string(_:)` would give, without making it).
+    private func readableStringRef(_ v: AttributeValue) -> StringRef? {
+        guard let r = stringRef(v), file.hasString(r) else { return nil }
+        return r
+    }
+
+    private func resolveName(_ offset: Int, _ name: inout StringRef?, _ linkage: inout Bool, _ budget: inout Int) {
         budget -= 1
-        guard budget >= 0, let d = try? die(at: offset) else { return }
-        for a in d.attributes {
-            switch a.name {
-            case DW_AT.name:
-                if name == nil, let s = string(a.value) {
-                    name = s
-                    if DW_LANG.namesAreLinkageNames(language) { linkage = true }
+        guard budget >= 0, offset >= header.dieOffset, offset < header.end, let (code, n) = try? data.uleb(offset), code != 0,
+              let ab = abbrevs.abbrev(code) else { return }
+        let specs = abbrevs.specs
+        let first = offset + n
+        // A DIE with an unreadable attribute gives nothing (as reading it whole would fail).
+        var off = first
+        for i in 0..<Int(ab.specCount) {
+            let s = specs[Int(ab.specStart) + i]
+            guard (try? reader.read(s.form, implicitConst: s.implicitConst, &off)) != nil else { return }
+        }
+        off = first
+        for i in 0..<Int(ab.specCount) {
+            let s = specs[Int(ab.specStart) + i]
+            switch s.name {
+            case DW_AT.name, DW_AT.linkageName, DW_AT.mipsLinkageName, DW_AT.abstractOrigin, DW_AT.specification:
+                guard let v = try? reader.read(s.form, implicitConst: s.implicitConst, &off) else { return }
+                switch s.name {
+                case DW_AT.name:
+                    if name == nil, let r = readableStringRef(v) {
+                        name = r
+                        if DW_LANG.namesAreLinkageNames(language) { linkage = true }
+                    }
+                case DW_AT.linkageName, DW_AT.mipsLinkageName:
+                    if let r = readableStringRef(v) { name = r; linkage = true }
+                default:
+                    if case .reference(let o) = v {
+                        let u = (o >= header.offset && o < header.end) ? self : file.unit(containing: o)
+                        u?.resolveName(o, &name, &linkage, &budget)
+                    }
                 }
-            case DW_AT.linkageName, DW_AT.mipsLinkageName:
-                if let s = string(a.value) { name = s; linkage = true }
-            case DW_AT.abstractOrigin, DW_AT.specification:
-                if case .reference(let o) = a.value {
-                    let u = (o >= header.offset && o < header.end) ? self : file.unit(containing: o)
-                    u?.resolveName(o, &name, &linkage, &budget)
-                }
-            default: break
+            default:
+                guard (try? reader.read(s.form, implicitConst: s.implicitConst, &off)) != nil else { return }
             }
         }
     }

@@ -78,6 +78,23 @@ public final class DWARFFile: @unchecked Sendable {
         return us[lo - 1]
     }
 
+    /// Whether `string(ref)` gives a text (checked without making it).
+    public func hasString(_ ref: StringRef) -> Bool {
+        guard let b = stringSection(ref.section) else { return false }
+        return (try? b.cStringLength(ref.offset)) != nil
+    }
+
+    private func stringSection(_ s: StringRef.Section) -> Bytes? {
+        switch s {
+        case .info: return sections.info
+        case .str: return sections.str
+        case .lineStr: return sections.lineStr
+        case .types: return sections.types
+        case .line: return sections.line
+        case .unavailable: return nil
+        }
+    }
+
     /// The text of a string reference, nil when it is out of range or in a supplementary file.
     public func string(_ ref: StringRef) -> String? {
         let b: Bytes
