@@ -37,7 +37,7 @@ let package = Package(
         // Layer 2: machine code to instructions, through Capstone loaded at run time.
         .target(name: "Disasm"),
         // Layer 4: the engines behind readelf, nm, addr2line, objdump, objcopy, ldd.
-        .target(name: "Binutils", dependencies: ["ELF", "DWARF", "Symbolize", "Bytes", "Disasm", "Demangle", "Unwind", "Render"]),
+        .target(name: "Binutils", dependencies: ["ELF", "DWARF", "Symbolize", "Bytes", "Disasm", "Demangle", "Unwind", "Render", "CSonde"]),
         // Layer 5: tables, JSON, terminal control.
         .target(name: "Render", dependencies: ["CSonde"]),
         // Layer 4: the engines behind ps, top, free, vmstat, mpstat, iostat, pmap, iotop, chrt, proc.

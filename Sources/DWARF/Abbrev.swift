@@ -66,6 +66,13 @@ public final class AbbrevTable: @unchecked Sendable {
         var c = Cursor(data, offset: offset)
         var denseOK = true
         var all: [Abbrev] = []
+        // Built in locals (appending to the stored properties paid an exclusivity check each time).
+        var specs: [AttributeSpec] = []
+        var sparse: [UInt64: Abbrev] = [:]
+        defer {
+            self.specs = specs
+            self.sparse = sparse
+        }
         while !c.atEnd {
             let code = try c.uleb()
             if code == 0 { break }

@@ -197,6 +197,20 @@ public final class Unit: @unchecked Sendable {
         return lo < hi ? [AddressRange(lo, hi)] : []
     }
 
+    /// The range of a low_pc/high_pc pair, nil when it is empty or unreadable (no allocation).
+    @inline(__always)
+    func singleRange(low: AttributeValue, high: AttributeValue) -> AddressRange? {
+        guard let lo = try? address(low) else { return nil }
+        var hi: UInt64
+        switch high {
+        case .address, .addressIndex: guard let h = try? address(high) else { return nil }; hi = h
+        case .unsigned(let n): hi = lo &+ n
+        case .signed(let n): hi = lo &+ UInt64(bitPattern: n)
+        default: return nil
+        }
+        return lo < hi ? AddressRange(lo, hi) : nil
+    }
+
     /// The unit's own address ranges (root DIE).
     public func ranges() throws -> [AddressRange] {
         try ranges(low: rootLow, high: rootHigh, ranges: rootRanges, isRoot: true)
@@ -297,7 +311,7 @@ public final class Unit: @unchecked Sendable {
     public var functionTable: FunctionTable {
         if let t = functionTableValue { return t }
         let t: FunctionTable
-        do { t = try FunctionTable(unit: self) } catch {
+        do { t = try FunctionTable(unit: self, scratch: file.functionScratch) } catch {
             file.warn("functions of unit at \(header.offset): \(error)")
             t = FunctionTable()
         }
@@ -310,33 +324,72 @@ public final class Unit: @unchecked Sendable {
     /// unit's language is C-like), DW_AT_linkage_name always overriding, abstract_origin and
     /// specification followed (also across units) into the same result.
     public func functionName(at offset: Int) -> (name: String?, isLinkage: Bool) {
-        var name: String? = nil
+        var name: StringRef? = nil
         var linkage = false
         var budget = 32
         resolveName(offset, &name, &linkage, &budget)
-        return (name, linkage)
+        // Only references whose text can be read were kept: the String is made once, for the result.
+        return (name.flatMap(file.string), linkage)
     }
 
-    private func resolveName(_ offset: Int, _ name: inout String?, _ linkage: inout Bool, _ budget: inout Int) {
+    /// The reference of a string attribute value if its text can be read (what `string(_:)` would give, without making it).
+    private func readableStringRef(_ v: AttributeValue) -> StringRef? {
+        guard let r = stringRef(v), file.hasString(r) else { return nil }
+        return r
+    }
+
+    private func resolveName(_ offset: Int, _ name: inout StringRef?, _ linkage: inout Bool, _ budget: inout Int) {
         budget -= 1
-        guard budget >= 0, let d = try? die(at: offset) else { return }
+        guard budget >= 0, offset >= header.dieOffset, offset < header.end, let (code, n) = try? data.uleb(offset), code != 0,
+              let ab = abbrevs.abbrev(code) else { return }
+        let specs = abbrevs.specs
+        let first = offset + n
+        // A DIE with an unreadable attribute gives nothing (as reading it whole would fail).
+        var off = first
+        for i in 0..<Int(ab.specCount) {
+            let s = specs[Int(ab.specStart) + i]
+            guard (try? reader.read(s.form, implicitConst: s.implicitConst, &off)) != nil else { return }
+        }
+        off = first
+        for i in 0..<Int(ab.specCount) {
+            let s = specs[Int(ab.specStart) + i]
+            switch s.name {
+            case DW_AT.name, DW_AT.linkageName, DW_AT.mipsLinkageName, DW_AT.abstractOrigin, DW_AT.specification:
+                guard let v = try? reader.read(s.form, implicitConst: s.implicitConst, &off) else { return }
+                switch s.name {
+                case DW_AT.name:
+                    if name == nil, let r = readableStringRef(v) {
+                        name = r
+                        if DW_LANG.namesAreLinkageNames(language) { linkage = true }
+                    }
+                case DW_AT.linkageName, DW_AT.mipsLinkageName:
+                    if let r = readableStringRef(v) { name = r; linkage = true }
+                default:
+                    if case .reference(let o) = v {
+                        let u = (o >= header.offset && o < header.end) ? self : file.unit(containing: o)
+                        u?.resolveName(o, &name, &linkage, &budget)
+                    }
+                }
+            default:
+                guard (try? reader.read(s.form, implicitConst: s.implicitConst, &off)) != nil else { return }
+            }
+        }
+    }
+
+    /// DW_AT_call_file (nil when absent or not a constant), DW_AT_call_line and DW_AT_call_column
+    /// of the DIE at `offset` (the last of each when repeated; 0 when absent).
+    func callSite(at offset: Int) -> (file: UInt32?, line: UInt32, column: UInt32) {
+        var r: (file: UInt32?, line: UInt32, column: UInt32) = (nil, 0, 0)
+        guard let d = try? die(at: offset) else { return r }
         for a in d.attributes {
             switch a.name {
-            case DW_AT.name:
-                if name == nil, let s = string(a.value) {
-                    name = s
-                    if DW_LANG.namesAreLinkageNames(language) { linkage = true }
-                }
-            case DW_AT.linkageName, DW_AT.mipsLinkageName:
-                if let s = string(a.value) { name = s; linkage = true }
-            case DW_AT.abstractOrigin, DW_AT.specification:
-                if case .reference(let o) = a.value {
-                    let u = (o >= header.offset && o < header.end) ? self : file.unit(containing: o)
-                    u?.resolveName(o, &name, &linkage, &budget)
-                }
+            case DW_AT.callFile: if let x = a.value.asUnsigned { r.file = UInt32(truncatingIfNeeded: x) }
+            case DW_AT.callLine: r.line = UInt32(truncatingIfNeeded: a.value.asUnsigned ?? 0)
+            case DW_AT.callColumn: r.column = UInt32(truncatingIfNeeded: a.value.asUnsigned ?? 0)
             default: break
             }
         }
+        return r
     }
 
     /// Frames for `address` if this unit (or its split unit) has line or function data for it.
@@ -362,11 +415,12 @@ public final class Unit: @unchecked Sendable {
             let f = table.functions[c]
             let p = Int(f.parent)
             let pn = fu.functionName(at: table.functions[p].offset)
+            let call = fu.callSite(at: f.offset)
             frames[frames.count - 1].inlined = true
             frames.append(InlineFrame(function: pn.name, functionIsLinkage: pn.isLinkage, functionLow: table.functions[p].low,
                                       functionOffset: table.functions[p].offset,
-                                      file: f.hasCallFile ? lt.map { $0.path(f.callFile) } : nil,
-                                      line: f.callLine, column: f.callColumn, discriminator: 0, inlined: false))
+                                      file: call.file.flatMap { file in lt.map { $0.path(file) } },
+                                      line: call.line, column: call.column, discriminator: 0, inlined: false))
             current = p
             steps += 1
         }
@@ -374,21 +428,21 @@ public final class Unit: @unchecked Sendable {
     }
 }
 
-/// A unit's functions (DW_TAG_subprogram, entry points and inlined subroutines that have code),
-/// their nesting, call sites, and a sorted range table for lookups.
+
+/// A unit's functions that have code (DW_TAG_subprogram, entry points and inlined subroutines with
+/// ranges) and the function DIEs enclosing them, their nesting, and a sorted range table for lookups.
+/// Function DIEs without code and outside every function with code (declarations, abstract
+/// instances) are left out: they are most of a Swift or C++ unit's function DIEs and no lookup
+/// can reach them. Call sites are read from the DIE when a frame is printed (`Unit.callSite`).
 public final class FunctionTable: @unchecked Sendable {
     public struct Function: Sendable {
         /// Offset of the DIE in the unit's section.
         public var offset: Int
+        /// Low address of the first range (0 without ranges).
+        public var low: UInt64
         /// Index of the enclosing function DIE, -1 at top level.
         public var parent: Int32
         public var tag: UInt16
-        public var hasCallFile: Bool
-        public var callFile: UInt32
-        public var callLine: UInt32
-        public var callColumn: UInt32
-        /// Low address of the first range.
-        public var low: UInt64
     }
     public struct Entry: Sendable { public var low: UInt64; public var high: UInt64; public var function: Int32 }
 
@@ -398,74 +452,120 @@ public final class FunctionTable: @unchecked Sendable {
 
     init() {}
 
-    init(unit: Unit) throws {
+    /// Growable buffers reused from one unit to the next (the tables keep exact-size copies), so
+    /// building thousands of tables neither regrows arrays nor touches fresh memory each time.
+    final class Scratch {
+        var functions: [Function] = []
+        var entries: [Entry] = []
+        /// Enclosing function DIEs of the walk: offset, tag, index once committed (-1 before).
+        var enclosing: [(offset: Int, tag: UInt16, index: Int32)] = []
+        /// Per open DIE with children: whether it is a function DIE.
+        var open: [Bool] = []
+    }
+
+    init(unit: Unit, scratch: Scratch) throws {
         let data = unit.data
         let reader = unit.reader
         let abbrevs = unit.abbrevs
         let specs = abbrevs.specs
         let end = unit.header.end
         var off = unit.header.dieOffset
-        var stack: [Int32] = []
-        stack.reserveCapacity(64)
-        var parent: Int32 = -1
-        var pending: [(low: AttributeValue?, high: AttributeValue?, ranges: AttributeValue?, index: Int32)] = []
-        var functions: [Function] = []
+        var functions = scratch.functions, es = scratch.entries, enclosing = scratch.enclosing, open = scratch.open
+        scratch.functions = []; scratch.entries = []; scratch.enclosing = []; scratch.open = []
+        functions.removeAll(keepingCapacity: true)
+        es.removeAll(keepingCapacity: true)
+        enclosing.removeAll(keepingCapacity: true)
+        open.removeAll(keepingCapacity: true)
+        defer {
+            functions.removeAll(keepingCapacity: true); es.removeAll(keepingCapacity: true)
+            enclosing.removeAll(keepingCapacity: true); open.removeAll(keepingCapacity: true)
+            scratch.functions = functions; scratch.entries = es; scratch.enclosing = enclosing; scratch.open = open
+        }
+        // enclosing[..<committed] have an index in `functions`; the rest are committed (in DIE
+        // order, so indexes keep DIE order) when a function with code is found inside them.
+        var committed = 0
+        func commitEnclosing() {
+            while committed < enclosing.count {
+                let e = enclosing[committed]
+                let parent: Int32 = committed > 0 ? enclosing[committed - 1].index : -1
+                enclosing[committed].index = Int32(functions.count)
+                functions.append(Function(offset: e.offset, low: 0, parent: parent, tag: e.tag))
+                committed += 1
+            }
+        }
         while off < end {
             let dieOffset = off
             // Inline ULEB for the common one-byte code.
             var code = UInt64(try data.u8(off))
             if code < 0x80 { off += 1 } else { let (v, n) = try data.uleb(off); code = v; off += n }
             if code == 0 {
-                guard let p = stack.popLast() else { break }
-                parent = p
+                guard let wasFunction = open.popLast() else { break }
+                if wasFunction {
+                    enclosing.removeLast()
+                    if committed > enclosing.count { committed = enclosing.count }
+                }
                 continue
             }
             guard let ab = abbrevs.abbrev(code) else { throw DWARFError.malformed("unknown abbreviation \(code) at \(dieOffset)") }
             let tag = ab.tag
             if tag == DW_TAG.subprogram || tag == DW_TAG.inlinedSubroutine || tag == DW_TAG.entryPoint {
                 var low: AttributeValue?, high: AttributeValue?, rng: AttributeValue?
-                var f = Function(offset: dieOffset, parent: parent, tag: tag, hasCallFile: false, callFile: 0, callLine: 0, callColumn: 0, low: 0)
                 for i in 0..<Int(ab.specCount) {
                     let s = specs[Int(ab.specStart) + i]
                     switch s.name {
                     case DW_AT.lowPC: low = try reader.read(s.form, implicitConst: s.implicitConst, &off)
                     case DW_AT.highPC: high = try reader.read(s.form, implicitConst: s.implicitConst, &off)
                     case DW_AT.ranges: rng = try reader.read(s.form, implicitConst: s.implicitConst, &off)
-                    case DW_AT.callFile:
-                        let v = try reader.read(s.form, implicitConst: s.implicitConst, &off)
-                        if let x = v.asUnsigned { f.hasCallFile = true; f.callFile = UInt32(truncatingIfNeeded: x) }
-                    case DW_AT.callLine:
-                        f.callLine = UInt32(truncatingIfNeeded: try reader.read(s.form, implicitConst: s.implicitConst, &off).asUnsigned ?? 0)
-                    case DW_AT.callColumn:
-                        f.callColumn = UInt32(truncatingIfNeeded: try reader.read(s.form, implicitConst: s.implicitConst, &off).asUnsigned ?? 0)
                     default: try reader.skip(s.form, &off)
                     }
                 }
-                let index = Int32(functions.count)
-                functions.append(f)
-                if low != nil || rng != nil { pending.append((low, high, rng, index)) }
-                if ab.hasChildren { stack.append(parent); parent = index }
+                var index: Int32 = -1
+                if let rng {
+                    if let rs = try? unit.ranges(rng, isRoot: false), let first = rs.first {
+                        commitEnclosing()
+                        index = Int32(functions.count)
+                        functions.append(Function(offset: dieOffset, low: first.low, parent: enclosing.last?.index ?? -1, tag: tag))
+                        for r in rs { es.append(Entry(low: r.low, high: r.high, function: index)) }
+                    }
+                } else if let low, let high, let r = unit.singleRange(low: low, high: high) {
+                    commitEnclosing()
+                    index = Int32(functions.count)
+                    functions.append(Function(offset: dieOffset, low: r.low, parent: enclosing.last?.index ?? -1, tag: tag))
+                    es.append(Entry(low: r.low, high: r.high, function: index))
+                }
+                if ab.hasChildren {
+                    open.append(true)
+                    enclosing.append((dieOffset, tag, index))
+                    if index >= 0 { committed = enclosing.count }
+                }
             } else {
                 if ab.fixedSize >= 0 {
                     off += Int(ab.fixedSize)
                 } else {
                     for i in 0..<Int(ab.specCount) { try reader.skip(specs[Int(ab.specStart) + i].form, &off) }
                 }
-                if ab.hasChildren { stack.append(parent) }
+                if ab.hasChildren { open.append(false) }
             }
         }
-        var es: [Entry] = []
-        es.reserveCapacity(pending.count)
-        defer { self.functions = functions }
-        for p in pending {
-            guard let rs = try? unit.ranges(low: p.low, high: p.high, ranges: p.ranges, isRoot: false), let first = rs.first else { continue }
-            functions[Int(p.index)].low = first.low
-            for r in rs { es.append(Entry(low: r.low, high: r.high, function: p.index)) }
-        }
-        es.sort { $0.low != $1.low ? $0.low < $1.low : $0.function < $1.function }
+        // Entries were appended in function order: a stable sort by low address orders them by (low, function).
+        es.stableSort { $0.low }
+        self.functions = Self.exactCopy(functions)
+        self.entries = Self.exactCopy(es)
         var m: UInt64 = 0
-        maxEnd = es.map { m = max(m, $0.high); return m }
-        entries = es
+        maxEnd = [UInt64](unsafeUninitializedCapacity: es.count) { buf, n in
+            for (i, e) in es.enumerated() { m = max(m, e.high); buf.initializeElement(at: i, to: m) }
+            n = es.count
+        }
+    }
+
+    /// A copy with capacity for exactly its elements (not sharing the scratch buffer).
+    private static func exactCopy<T>(_ a: [T]) -> [T] {
+        [T](unsafeUninitializedCapacity: a.count) { buf, n in
+            a.withUnsafeBufferPointer { src in
+                if let s = src.baseAddress, a.count > 0 { buf.baseAddress!.initialize(from: s, count: a.count) }
+            }
+            n = a.count
+        }
     }
 
     /// binutils' choice: the smallest single range holding `address`; at equal sizes the later DIE.

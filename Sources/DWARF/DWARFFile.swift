@@ -15,6 +15,9 @@ public final class DWARFFile: @unchecked Sendable {
     /// Opens the split-DWARF file of a skeleton unit: (DW_AT_dwo_name, DW_AT_comp_dir) → its DWARF.
     public var dwoLoader: ((_ name: String, _ compDir: String?) -> DWARFFile?)?
 
+    /// Buffers reused while building the units' function tables.
+    let functionScratch = FunctionTable.Scratch()
+
     public init(_ sections: DWARFSections) {
         self.sections = sections
     }
@@ -73,6 +76,23 @@ public final class DWARFFile: @unchecked Sendable {
         }
         guard lo > 0, offset < us[lo - 1].header.end else { return nil }
         return us[lo - 1]
+    }
+
+    /// Whether `string(ref)` gives a text (checked without making it).
+    public func hasString(_ ref: StringRef) -> Bool {
+        guard let b = stringSection(ref.section) else { return false }
+        return (try? b.cStringLength(ref.offset)) != nil
+    }
+
+    private func stringSection(_ s: StringRef.Section) -> Bytes? {
+        switch s {
+        case .info: return sections.info
+        case .str: return sections.str
+        case .lineStr: return sections.lineStr
+        case .types: return sections.types
+        case .line: return sections.line
+        case .unavailable: return nil
+        }
     }
 
     /// The text of a string reference, nil when it is out of range or in a supplementary file.

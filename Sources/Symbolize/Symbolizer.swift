@@ -61,7 +61,17 @@ public final class Symbolizer: @unchecked Sendable {
         if Self.hasDWARF(src) {
             let d = DWARFFile(Self.sections(of: src, dwo: false))
             let objectPath = file.path
-            d.dwoLoader = { name, compDir in Self.loadDWO(name: name, compDir: compDir, objectPath: objectPath) }
+            // Swift and clang -gmodules emit a skeleton unit per imported module per unit, naming a
+            // .pcm that is rarely present: remember the names that were not found (thousands of
+            // skeletons share a few dozen names), so each costs its access() probes once.
+            let missing = MissingDWOs()
+            d.dwoLoader = { name, compDir in
+                let key = MissingDWOs.Key(name: name, compDir: compDir)
+                if missing.names.contains(key) { return nil }
+                let f = Self.loadDWO(name: name, compDir: compDir, objectPath: objectPath)
+                if f == nil { missing.names.insert(key) }
+                return f
+            }
             dwarf = d
         } else {
             dwarf = nil
@@ -165,6 +175,12 @@ public final class Symbolizer: @unchecked Sendable {
     }
 }
 
+/// Split-DWARF files looked for and not found (see `Symbolizer.init`).
+final class MissingDWOs: @unchecked Sendable {
+    struct Key: Hashable { var name: String; var compDir: String? }
+    var names: Set<Key> = []
+}
+
 /// binutils' `_bfd_elf_find_function` over one file's symbols (.symtab, else .dynsym), indexed:
 /// the closest function-like symbol at or below the address in the same section (sizes only break
 /// ties), and the STT_FILE name before it when binutils would use it.
@@ -187,36 +203,67 @@ final class FunctionSymbols: @unchecked Sendable {
         if Int(t.link) < f.sections.count, let st = try? f.rawData(f.sections[Int(t.link)]) { strtab = st }
         var fileName: Int64 = -1
         var state = 0 // 0 nothing seen, 1 symbol seen, 2 file after symbol seen
-        var lists: [Int: [Candidate]] = [:]
-        for i in 1..<(data.count / entsize) {
-            let o = i * entsize
-            guard let name = try? data.u32(o) else { break }
-            var info: UInt8 = 0, other: UInt8 = 0, shndx: UInt16 = 0, value: UInt64 = 0, size: UInt64 = 0
-            if f.is64 {
-                info = (try? data.u8(o + 4)) ?? 0; other = (try? data.u8(o + 5)) ?? 0; shndx = (try? data.u16(o + 6)) ?? 0
-                value = (try? data.u64(o + 8)) ?? 0; size = (try? data.u64(o + 16)) ?? 0
-            } else {
-                value = UInt64((try? data.u32(o + 4)) ?? 0); size = UInt64((try? data.u32(o + 8)) ?? 0)
-                info = (try? data.u8(o + 12)) ?? 0; other = (try? data.u8(o + 13)) ?? 0; shndx = (try? data.u16(o + 14)) ?? 0
+        // Candidates in symbol order with their section; then grouped by section (stable) and each
+        // group sorted by value (stable: equal values keep symbol order).
+        var all: [Candidate] = []
+        var sectionOf: [UInt16] = []
+        let n = data.count / entsize
+        all.reserveCapacity(n)
+        sectionOf.reserveCapacity(n)
+        let is64 = f.is64, big = data.bigEndian
+        _ = try? data.withUnsafeBytes(0, n * entsize) { buf in
+            let p = buf.baseAddress!
+            @inline(__always) func u16(_ o: Int) -> UInt16 { let v = p.loadUnaligned(fromByteOffset: o, as: UInt16.self); return big ? v.byteSwapped : v }
+            @inline(__always) func u32(_ o: Int) -> UInt32 { let v = p.loadUnaligned(fromByteOffset: o, as: UInt32.self); return big ? v.byteSwapped : v }
+            @inline(__always) func u64(_ o: Int) -> UInt64 { let v = p.loadUnaligned(fromByteOffset: o, as: UInt64.self); return big ? v.byteSwapped : v }
+            for i in 1..<n {
+                let o = i * entsize
+                let name = u32(o)
+                let info: UInt8, other: UInt8, shndx: UInt16, value: UInt64, size: UInt64
+                if is64 {
+                    info = p.load(fromByteOffset: o + 4, as: UInt8.self); other = p.load(fromByteOffset: o + 5, as: UInt8.self)
+                    shndx = u16(o + 6); value = u64(o + 8); size = u64(o + 16)
+                } else {
+                    value = UInt64(u32(o + 4)); size = UInt64(u32(o + 8))
+                    info = p.load(fromByteOffset: o + 12, as: UInt8.self); other = p.load(fromByteOffset: o + 13, as: UInt8.self)
+                    shndx = u16(o + 14)
+                }
+                let type = info & 0xf, binding = info >> 4
+                if type == STT.file {
+                    fileName = Int64(name)
+                    if state == 1 { state = 2 }
+                    continue
+                }
+                if state == 0 { state = 1 }
+                // maybe_function_sym: no section, file, object, TLS symbols; must be in a real section.
+                if type == STT.section || type == STT.object || type == STT.tls || type == STT.common { continue }
+                if shndx == SHN.undef || shndx >= SHN.loreserve { continue }
+                let local = binding == STB.local
+                if size == 0 && local && type == STT.notype && other & 3 == 2 { continue }
+                let fname = (fileName >= 0 && (local || state != 2)) ? fileName : -1
+                all.append(Candidate(value: value, size: size == 0 ? 1 : size, order: Int32(i),
+                                     isFunc: type == STT.func || type == STT.gnuIfunc, isNotype: type == STT.notype, name: name, file: fname))
+                sectionOf.append(shndx)
             }
-            let type = info & 0xf, binding = info >> 4
-            if type == STT.file {
-                fileName = Int64(name)
-                if state == 1 { state = 2 }
-                continue
-            }
-            if state == 0 { state = 1 }
-            // maybe_function_sym: no section, file, object, TLS symbols; must be in a real section.
-            if type == STT.section || type == STT.object || type == STT.tls || type == STT.common { continue }
-            if shndx == SHN.undef || shndx >= SHN.loreserve { continue }
-            let local = binding == STB.local
-            if size == 0 && local && type == STT.notype && other & 3 == 2 { continue }
-            let fname = (fileName >= 0 && (local || state != 2)) ? fileName : -1
-            lists[Int(shndx), default: []].append(Candidate(value: value, size: size == 0 ? 1 : size, order: Int32(i),
-                                                            isFunc: type == STT.func || type == STT.gnuIfunc,
-                                                            isNotype: type == STT.notype, name: name, file: fname))
         }
-        for k in lists.keys { lists[k]!.sort { $0.value != $1.value ? $0.value < $1.value : $0.order < $1.order } }
+        var counts: [Int: Int] = [:]
+        var last: UInt16 = 0, run = 0
+        for x in sectionOf {
+            if x == last { run += 1; continue }
+            if run > 0 { counts[Int(last), default: 0] += run }
+            last = x
+            run = 1
+        }
+        if run > 0 { counts[Int(last), default: 0] += run }
+        var lists: [Int: [Candidate]] = [:]
+        if counts.count == 1, let k = counts.keys.first {
+            lists[k] = all
+        } else {
+            for (k, c) in counts { var a: [Candidate] = []; a.reserveCapacity(c); lists[k] = a }
+            for (i, c) in all.enumerated() { lists[Int(sectionOf[i])]!.append(c) }
+        }
+        // Candidates were appended in symbol order: a stable sort by value orders them by (value, order).
+        for k in lists.keys { lists[k]!.stableSort { $0.value } }
         bySection = lists
     }
 

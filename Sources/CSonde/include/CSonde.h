@@ -10,6 +10,8 @@
 #include <termios.h>
 #include <unistd.h>
 #include <sched.h>
+#include <malloc.h>
+#include <sys/mman.h>
 
 /// struct sched_attr as the kernel defines it (SCHED_ATTR_SIZE_VER1).
 struct sonde_sched_attr {
