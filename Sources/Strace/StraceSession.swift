@@ -234,7 +234,7 @@ public final class StraceSession {
             out.endLine()
             if o.stackTrace { printStack(out, tid: tid, s.entryStack) }
         case let .exited(status):
-            threads[tid] = nil
+            defer { threads[tid] = nil }
             injectCounts[tid] = nil
             if o.summaryOnly || o.quiet >= 2 { perThread[tid] = nil; return }
             if o.json {
@@ -262,6 +262,7 @@ public final class StraceSession {
         clock_gettime(CLOCK_REALTIME, &now)
         s.entryTime = now
         s.lastNumber = Int(truncatingIfNeeded: number)
+        threads[tid] = s  // startLine reads the syscall number for -n
         if abi != s.lastABI && !o.summaryOnly && !o.json && o.quiet == 0 {
             // A 32-bit program on a 64-bit kernel (after its execve): strace says so once.
             let out = output(for: tid)

@@ -11,6 +11,13 @@ public struct DecodeOptions: Sendable {
     /// `-e abbrev=` (default all unless -v): syscalls whose large structures are abbreviated.
     public var abbreviate: Set<String>? = nil
     public init() {}
+
+    /// These options with `-v` in effect (for calls that `-e abbrev=` leaves unabbreviated).
+    var unabbreviated: DecodeOptions {
+        var o = self
+        o.verbose = true
+        return o
+    }
 }
 
 /// The state of one syscall as decoders see it: its number and arguments at entry, its result at exit,
@@ -130,12 +137,38 @@ public enum Decoders {
 
     /// Runs the decoder of `ctx.call` (or the raw fallback: `argumentCount` hex words at entry).
     public static func decode(_ ctx: inout DecodeContext) {
-        if !ctx.options.raw.contains(ctx.call.name), let d = byName[ctx.call.name] {
-            d(&ctx)
+        let name = ctx.call.name
+        let before = ctx.call.values.count
+        if !ctx.options.raw.contains(name), let d = byName[name] {
+            if let a = ctx.options.abbreviate, !a.contains(name), !ctx.options.verbose {
+                // -e abbrev=SET: calls outside the set print their structures and arrays in full.
+                var full = DecodeContext(call: ctx.call, entering: ctx.entering, memory: ctx.memory,
+                                         options: ctx.options.unabbreviated, fdPath: ctx.fdPath)
+                d(&full)
+                ctx.call = full.call
+            } else {
+                d(&ctx)
+            }
+            if let v = ctx.options.dereference, !v.contains(name) { undereference(&ctx, from: before) }
         } else if ctx.entering {
+            // -e raw=SET (or no decoder): the argument words in hex, and a hex result.
             let n = SyscallTable.of(ctx.call.abi).entry(ctx.call.number)?.argumentCount ?? 6
             for i in 0..<n { ctx.add(.hex(ctx.call.arg(i))) }
+            if ctx.options.raw.contains(name) { ctx.call.returnFormat = .hex }
         }
         if ctx.entering { ctx.call.printedAtEntry = ctx.call.values.count }
+    }
+
+    /// -e verbose=SET: calls outside the set show the addresses of their structures and arrays instead
+    /// of their contents (strings and numbers stay). Values line up with arguments by position.
+    static func undereference(_ ctx: inout DecodeContext, from start: Int) {
+        for i in start..<ctx.call.values.count where i < ctx.call.arguments.count {
+            switch ctx.call.values[i] {
+            case .structure, .array, .commented, .changed, .set:
+                ctx.call.values[i] = .pointer(ctx.call.arg(i))
+            default:
+                break
+            }
+        }
     }
 }

@@ -507,7 +507,7 @@ func symbolicMode(_ mode: UInt64) -> SyscallValue {
     if m & 0o2000 != 0 { s += "S_ISGID|" }
     if m & 0o1000 != 0 { s += "S_ISVTX|" }
     s += SyscallText.text(.octal(m & 0o777))
-    return .text(s)
+    return .symbolic(.octal(m), s)
 }
 
 /// strace's sprinttime_nsec: `1970-01-01T00:00:01.000000002+0000` in local time; nil for 0.0 or bad nsec.
@@ -1104,7 +1104,7 @@ extension DecodeContext {
         }
         for n in names { text += "|" + n }
         if huge != 0 { text += "|\(huge >> 26)<<MAP_HUGE_SHIFT" }
-        add(.text(text))
+        add(.symbolic(.hex(flags), text))
         add(fd(4))
         add(.hex(offset))
     }

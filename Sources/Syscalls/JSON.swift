@@ -74,6 +74,7 @@ public enum SyscallJSON {
             out.append(contentsOf: ",\"out\":".utf8)
             append(b, to: &out)
             out.append(UInt8(ascii: "}"))
+        case let .symbolic(_, name): appendString(name, &out)
         case let .commented(a, c):
             out.append(contentsOf: "{\"value\":".utf8)
             append(a, to: &out)

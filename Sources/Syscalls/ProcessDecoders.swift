@@ -223,8 +223,8 @@ enum PD {
         return object(c, addr, 2 * size) { b in
             func lim(_ v: UInt64) -> SyscallValue {
                 let inf: UInt64 = wide ? UInt64.max : 0xffff_ffff
-                if v == inf { return .constant(value: Int64(bitPattern: v), name: wide ? "RLIM64_INFINITY" : "RLIM_INFINITY", hexFallback: false) }
-                if v > 1024 && v % 1024 == 0 { return .commented(.uint(v), "\(v / 1024)*1024").abbreviatedComment }
+                if v == inf { return .symbolic(.uint(v), wide ? "RLIM64_INFINITY" : "RLIM_INFINITY") }
+                if v > 1024 && v % 1024 == 0 { return .symbolic(.uint(v), "\(v / 1024)*1024") }
                 return .uint(v)
             }
             return .structure([SyscallField("rlim_cur", lim(le(b, 0, size))),
@@ -254,15 +254,6 @@ enum PD {
         let at = frame &+ offset
         guard let b = memory.bytes(at, count: 8) else { return .structure([SyscallField("mask", .pointer(at))], truncated: false) }
         return .structure([SyscallField("mask", Signals.set(bytes: b))], truncated: false)
-    }
-}
-
-extension SyscallValue {
-    /// strace prints `8192*1024` alone in abbrev mode, and `8388608 /* 8192*1024 */` with -X verbose; the
-    /// renderer shows a `.commented` value in full, so abbrev mode takes the comment text alone.
-    var abbreviatedComment: SyscallValue {
-        if case let .commented(_, c) = self { return .text(c) }
-        return self
     }
 }
 

@@ -89,6 +89,14 @@ public enum SyscallText {
         case let .commented(a, c):
             append(a, to: &out, style: style)
             out.append(contentsOf: " /* \(c) */".utf8)
+        case let .symbolic(value, name):
+            switch style.constants {
+            case .abbrev: out.append(contentsOf: name.utf8)
+            case .raw: append(value, to: &out, style: style)
+            case .verbose:
+                append(value, to: &out, style: style)
+                out.append(contentsOf: " /* \(name) */".utf8)
+            }
         }
     }
 

@@ -34,6 +34,9 @@ public indirect enum SyscallValue: Sendable, Equatable {
     case changed(SyscallValue, SyscallValue)
     /// `value /* comment */`.
     case commented(SyscallValue, String)
+    /// A number with its symbolic spelling, printed by `-X`: `S_IFREG|0644` (abbrev), `0100644` (raw),
+    /// `0100644 /* S_IFREG|0644 */` (verbose).
+    case symbolic(SyscallValue, String)
 }
 
 public struct SyscallField: Sendable, Equatable {

@@ -61,16 +61,31 @@ enum StraceHarness {
                 previous = c
             }
             flush()
-            if out.hasPrefix("getrandom(\""), let end = out.range(of: "\", ") {
-                out = "getrandom(\"<random>" + out[end.lowerBound...]
+            if let start = out.range(of: "getrandom(\""), let end = out[start.upperBound...].range(of: "\", ") {
+                out.replaceSubrange(start.upperBound..<end.lowerBound, with: "<random>")
             }
             // The envp pointer of the first execve lives in the tracer's child (strace's is on its stack,
             // sonde's in its heap): the one value the tracer itself decides.
-            if out.hasPrefix("execve("), let vars = out.range(of: " vars */"),
+            if out.contains("execve("), let vars = out.range(of: " vars */"),
                let ptr = out[..<vars.lowerBound].range(of: "], 0x", options: .backwards),
                let end = out[ptr.upperBound...].firstIndex(of: " ") {
                 out.replaceSubrange(ptr.lowerBound..<end, with: "], <envp>")
             }
+            // -i on that first execve: the tracer's child called it, from the tracer's copy of libc.
+            if out.hasPrefix("[0000"), out.contains("] execve(\""), lines.first.map({ $0.contains("execve(") }) == true {
+                out = "[<ip>]" + out.drop(while: { $0 != "]" }).dropFirst()
+            }
+            // ... and under -e verbose= its argv and envp pointers.
+            if lines.first.map({ $0.contains("execve(") }) == true, out.contains("execve(\"") {
+                out = out.replacingOccurrences(of: #"\], 0x[0-9a-f]+, 0x[0-9a-f]+\)"#, with: "], <argv>, <envp>)", options: .regularExpression)
+                out = out.replacingOccurrences(of: #"", 0x[0-9a-f]+, 0x[0-9a-f]+\)"#, with: "\", <argv>, <envp>)", options: .regularExpression)
+            }
+            // -v: times of the files the test runner just created (the program's stdout).
+            out = out.replacingOccurrences(of: #"st_([amc])time=\d+ /\* [^*]+ \*/"#, with: "st_$1time=<t>", options: .regularExpression)
+            out = out.replacingOccurrences(of: #"st_([amc])time_nsec=\d+"#, with: "st_$1time_nsec=<t>", options: .regularExpression)
+            out = out.replacingOccurrences(of: #"st_ino=\d+"#, with: "st_ino=<n>", options: .regularExpression)
+            // The test runner's own temporary files (the traced program's stdout under -y).
+            out = out.replacingOccurrences(of: #"/tmp/run-[0-9A-F-]+/"#, with: "/tmp/run-X/", options: .regularExpression)
             // Values of the live system that change between the two runs.
             if out.hasPrefix("sysinfo({") { out = "sysinfo({<live>}) = 0" }
             if out.hasPrefix("getppid()"), let eq = out.range(of: "= "), names[String(out[eq.upperBound...])] == nil {

@@ -32,7 +32,7 @@ import TestSupport
         theirs.processes = theirs.processes.map { $0.map(Self.maskTimes) }
         ours.processes = ours.processes.map { $0.map(Self.maskTimes) }
         #expect(ours.status == theirs.status && ours.stdout == theirs.stdout, "\(args)")
-        #expect(ours.processes.joined().count > 3, "\(args): traced something")
+        #expect(ours.processes.joined().count > 1, "\(args): traced something")
         for problem in StraceHarness.mismatches(theirs, ours) { Issue.record("\(args): \(problem)") }
     }
 }

@@ -42,7 +42,8 @@ func spawn(_ executable: String, _ args: [String], environment: [String: String]
     if newSession { flags |= 0x80 }  // POSIX_SPAWN_SETSID (glibc)
     posix_spawnattr_setflags(&attr, Int16(flags))
     let argv = ([path] + args).map { strdup($0) } + [nil]
-    let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    // Sorted: the same variables in the same order for every run (tracers pass the order on).
+    let envp = env.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
     var pid: pid_t = 0
     let rc = posix_spawn(&pid, path, &actions, &attr, argv, envp)
