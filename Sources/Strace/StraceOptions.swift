@@ -46,6 +46,9 @@ public struct StraceOptions {
     public var dumpWrite: Set<Int32> = []
     public var injections: [Injection] = []
     public var daemonize = false
+    /// Internal (-D): this process is the tracer of `pid`, which waits for a byte on `fd` before its execve;
+    /// `stage` 1 only starts the real tracer (so that it is no child of the traced program) and exits.
+    public var daemonTarget: (pid: Int32, fd: Int32, stage: Int)? = nil
     /// Fatal signals to sonde are ignored (strace's -I never, its default for `-o FILE PROG`).
     public var ignoreInterrupts = false
 
@@ -94,6 +97,7 @@ public struct StraceOptions {
         }
         o.command = Array(args[i...])
         if o.command.isEmpty && o.pids.isEmpty { throw StraceUsageError("must have PROG [ARGS] or -p PID") }
+        if o.daemonize && o.command.isEmpty { throw StraceUsageError("-D and -p are mutually exclusive") }
         if o.follow >= 2 && o.output == nil { o.follow = 1 }
         // strace: tracing a command into a file implies -q (no attach or personality notices) and makes
         // sonde ignore terminal signals (the program gets them; the trace ends when it does).
@@ -191,6 +195,10 @@ public struct StraceOptions {
         case "quiet", "silent", "silence": quiet = max(quiet, 1)
         case "no-abbrev": decode.verbose = true
         case "daemonize": daemonize = true
+        case "sonde-daemon-attach":
+            let f = try value().split(separator: ":").compactMap { Int32($0) }
+            guard f.count == 3 else { throw StraceUsageError("invalid --sonde-daemon-attach") }
+            daemonTarget = (f[0], f[1], Int(f[2]))
         case "trace", "signal", "status", "inject", "fault", "raw", "verbose", "abbrev", "read", "write", "quiet=":
             try expression(name + "=" + value())
         default: throw StraceUsageError("unrecognized option '--\(name)'")

@@ -22,6 +22,8 @@ public final class StraceSession {
     var attached: [Int32] = []
     lazy var stacks = StackTracer(tracer: tracer)
     var sawFirstExec = false
+    /// -D: the program's syscalls before its execve (waiting for the tracer) are not its own.
+    var skipUntilExec: Int32 = 0
     /// `-y`/`-yy` decorations, with strace's cache of socket details.
     let fdNames = FDNames()
 
@@ -68,6 +70,14 @@ public final class StraceSession {
             sigemptyset(&sa.sa_mask)
             sigaction(sig, &sa, nil)
         }
+        if let t = o.daemonTarget {
+            // -D, stage 2: attach to the waiting program, tell it to go on, trace it from its execve.
+            do { attached += try tracer.attach(pid: t.pid) } catch { throw StraceUsageError(attachMessage(t.pid, error)) }
+            var go: UInt8 = 1
+            _ = write(t.fd, &go, 1)
+            close(t.fd)
+            skipUntilExec = t.pid
+        }
         for pid in o.pids {
             do {
                 attached += try tracer.attach(pid: pid)
@@ -77,7 +87,7 @@ public final class StraceSession {
                 throw StraceUsageError(attachMessage(pid, error))
             }
         }
-        if !o.command.isEmpty { try spawn() }
+        if !o.command.isEmpty && o.daemonTarget == nil { try spawn() }
 
         tracer.run(interrupted: { interruptedBy != 0 }) { tid, event in handle(tid, event) }
 
@@ -113,7 +123,8 @@ public final class StraceSession {
         }
     }
 
-    func spawn() throws(StraceUsageError) {
+    /// The program's path (PATH lookup) and environment (sonde's, with -E changes).
+    public func program() throws(StraceUsageError) -> (path: String, environment: [String]) {
         guard let path = resolve(o.command[0]) else {
             throw StraceUsageError("exec: \(o.command[0]): No such file or directory")
         }
@@ -129,6 +140,11 @@ public final class StraceSession {
                 env.removeAll { $0.hasPrefix(e + "=") }
             }
         }
+        return (path, env)
+    }
+
+    func spawn() throws(StraceUsageError) {
+        let (path, env) = try program()
         var creds: Tracer.Credentials? = nil
         if let u = o.user {
             guard let pw = getpwnam(u) else { throw StraceUsageError("Cannot find user '\(u)'") }
@@ -275,6 +291,9 @@ public final class StraceSession {
         let call = SyscallCall(abi: abi, number: nr, arguments: arguments)
         // strace tampers only with traced calls.
         s.injected = o.injections.isEmpty || !o.selection.contains(abi: abi, number: nr) ? nil : tamper(tid, abi: abi, number: nr)
+        if skipUntilExec == tid {
+            if call.name == "execve" { skipUntilExec = 0 } else { s.call = nil; s.printing = false; threads[tid] = s; return }
+        }
         guard o.selection.contains(abi: abi, number: nr) else {
             s.call = call
             s.printing = false

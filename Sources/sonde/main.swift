@@ -34,7 +34,8 @@ do {
 } catch {
     let code = Sonde.exitCode(for: error)
     if code == .success {
-        writeOut(Sonde.fullMessage(for: error) + "\n")
+        let message = Sonde.fullMessage(for: error)
+        if !message.isEmpty { writeOut(message + "\n") }
         exit(0)
     }
     if let exitCode = error as? ExitCode { exit(exitCode.rawValue) }

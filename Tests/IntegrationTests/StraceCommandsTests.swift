@@ -123,4 +123,16 @@ import TestSupport
         for problem in StraceHarness.mismatches(theirs, ours) { Issue.record("\(problem)") }
         #expect(ours.processes.joined().contains { $0.hasPrefix("execve(\"/bin/true\"") && $0.hasSuffix(" <detached ...>") })
     }
+
+    /// `-D`: the program keeps the tracer's place (the process the shell started becomes the program) and
+    /// the tracer runs detached; the trace is strace's.
+    @Test(.enabled(if: StraceHarness.available)) func daemonizedTracerLikeStrace() throws {
+        let cmd = ["sh", "-c", "echo a; cat /etc/hostname"]
+        let theirs = try StraceHarness.trace(sonde: false, ["-D"], cmd)
+        let ours = try StraceHarness.trace(sonde: true, ["-D"], cmd)
+        #expect(ours.stdout == theirs.stdout && ours.status == theirs.status)
+        // The tracer may still be writing its file when the program has ended: compare what both wrote.
+        for problem in StraceHarness.mismatches(theirs, ours) { Issue.record("\(problem)") }
+        #expect(ours.processes.first?.first?.hasPrefix("execve(\"/usr/bin/sh\"") == true)
+    }
 }

@@ -22,6 +22,19 @@ enum StraceHarness {
         let base = dir.appendingPathComponent("t").path
         let tracer = useSonde ? [sondeBinary, "strace"] : [try which("strace")]
         let r = try run(try which("setarch"), [machine, "-R"] + tracer + ["-ff", "-o", base] + args + command, environment: environment)
+        if args.contains("-D") {
+            // The detached tracer may still be writing when the program (the process we started) ended:
+            // wait until every process's file ends with its exit line.
+            for _ in 0..<50 {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+                let done = !names.isEmpty && names.allSatisfy { name in
+                    let text = (try? String(contentsOfFile: dir.appendingPathComponent(name).path, encoding: .utf8)) ?? ""
+                    return text.split(separator: "\n").last?.hasPrefix("+++") == true
+                }
+                if done { break }
+                usleep(100_000)
+            }
+        }
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
             .compactMap { name -> (Int32, String)? in
                 guard name.hasPrefix("t."), let pid = Int32(name.dropFirst(2)) else { return nil }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import Render
 import Strace
 
@@ -15,7 +16,13 @@ struct StraceCommand: ParsableCommand {
         let err: (String) -> Void = { writeOut("sonde strace: \($0)\n", fd: 2) }
         do {
             let options = try StraceOptions.parse(args)
-            let status = try StraceSession(options: options, err: err).run()
+            if let t = options.daemonTarget, t.stage == 1 { Glibc.exit(try Daemon.startTracer(args, target: t)) }
+            let session = StraceSession(options: options, err: err)
+            if options.daemonize && options.daemonTarget == nil {
+                let (path, env) = try session.program()
+                try Daemon.runProgram(options, path: path, environment: env, arguments: args)
+            }
+            let status = try session.run()
             if status != 0 { throw ExitCode(status) }
         } catch let e as StraceUsageError {
             err(e.description)
