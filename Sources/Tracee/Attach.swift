@@ -149,23 +149,15 @@ public final class AttachedProcess {
     /// The NT_PRSTATUS register block of a stopped thread: x86_64 `user_regs_struct` (27 words),
     /// AArch64 `user_pt_regs` (34 words).
     public func registers(_ tid: Int32) throws(TraceeError) -> [UInt64] {
-        var words = [UInt64](repeating: 0, count: 64)
-        var len = words.count * 8
-        let r = words.withUnsafeMutableBytes { sonde_getregs(tid, $0.baseAddress, &len) }
-        guard r == 0 else { throw .failed("thread \(tid): cannot read registers: \(String(cString: strerror(errno)))") }
-        return Array(words.prefix(len / 8))
+        guard let words = Remote.registers(tid) else {
+            throw .failed("thread \(tid): cannot read registers: \(String(cString: strerror(errno)))")
+        }
+        return words
     }
 
     /// Reads memory of the process; false when any byte is unreadable.
     public func read(_ address: UInt64, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
-        guard let base = buffer.baseAddress, buffer.count > 0 else { return true }
-        guard address <= UInt64(Int64.max) - UInt64(buffer.count) else { return false }
-        let n = sonde_process_vm_readv(pid, base, buffer.count, address)
-        if n == buffer.count { return true }
-        // Fallback: /proc/PID/mem (process_vm_readv may be unavailable, or the page is not readable to it).
-        if memFD < 0 { memFD = open("/proc/\(pid)/mem", O_RDONLY | Int32(O_CLOEXEC)) }
-        guard memFD >= 0 else { return false }
-        return pread(memFD, base, buffer.count, off_t(Int64(bitPattern: address))) == buffer.count
+        Remote.read(pid, address, into: buffer, memFD: &memFD)
     }
 
     /// Resumes and releases every thread. Safe to call twice.

@@ -321,16 +321,9 @@ public final class Tracer {
 
     /// Reads memory of a stopped thread (process_vm_readv, /proc/TID/mem as a fallback).
     public func read(_ tid: Int32, _ address: UInt64, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
-        guard let base = buffer.baseAddress, buffer.count > 0 else { return true }
-        guard address <= UInt64(Int64.max) - UInt64(buffer.count) else { return false }
-        if sonde_process_vm_readv(tid, base, buffer.count, address) == buffer.count { return true }
         var fd = memFDs[tid] ?? -1
-        if fd < 0 {
-            fd = open("/proc/\(tid)/mem", O_RDONLY | O_CLOEXEC)
-            if fd < 0 { return false }
-            memFDs[tid] = fd
-        }
-        return pread(fd, base, buffer.count, off_t(Int64(bitPattern: address))) == buffer.count
+        defer { if fd >= 0 { memFDs[tid] = fd } }
+        return Remote.read(tid, address, into: buffer, memFD: &fd)
     }
 
     private func closeMemory(_ tid: Int32) {
@@ -338,12 +331,7 @@ public final class Tracer {
     }
 
     /// The general registers of a stopped thread (NT_PRSTATUS layout).
-    public func registers(_ tid: Int32) -> [UInt64]? {
-        var words = [UInt64](repeating: 0, count: 64)
-        var len = words.count * 8
-        let r = words.withUnsafeMutableBytes { sonde_getregs(tid, $0.baseAddress, &len) }
-        return r == 0 ? Array(words.prefix(len / 8)) : nil
-    }
+    public func registers(_ tid: Int32) -> [UInt64]? { Remote.registers(tid) }
 
     // MARK: Tampering (strace -e inject)
 

@@ -93,6 +93,8 @@ enum StraceHarness {
                 out = out.replacingOccurrences(of: #"\], 0x[0-9a-f]+, 0x[0-9a-f]+\)"#, with: "], <argv>, <envp>)", options: .regularExpression)
                 out = out.replacingOccurrences(of: #"", 0x[0-9a-f]+, 0x[0-9a-f]+\)"#, with: "\", <argv>, <envp>)", options: .regularExpression)
             }
+            // CPU time of a child in its SIGCHLD (how long it ran: never the same twice).
+            out = out.replacingOccurrences(of: #"si_utime=\d+( /\* [^*]+ \*/)?, si_stime=\d+( /\* [^*]+ \*/)?"#, with: "<cputimes>", options: .regularExpression)
             // -v: times of the files the test runner just created (the program's stdout).
             out = out.replacingOccurrences(of: #"st_([amc])time=\d+ /\* [^*]+ \*/"#, with: "st_$1time=<t>", options: .regularExpression)
             out = out.replacingOccurrences(of: #"st_([amc])time_nsec=\d+"#, with: "st_$1time_nsec=<t>", options: .regularExpression)
