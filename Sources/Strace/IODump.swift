@@ -12,7 +12,7 @@ enum IODump {
     static let readVector: Set<String> = ["readv", "preadv", "preadv2"]
 
     /// The dump lines for a finished `call` (empty when it moves no data or its descriptor is not selected).
-    static func lines(_ call: SyscallCall, tid: Int32, read: Set<Int32>, write: Set<Int32>, memory: any SyscallMemory) -> [String] {
+    static func lines(_ call: SyscallCall, tid: Int32, read: DescriptorSet, write: DescriptorSet, memory: any SyscallMemory) -> [String] {
         let fd = call.int(0)
         guard fd >= 0 else { return [] }
         var out: [String] = []

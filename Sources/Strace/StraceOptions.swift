@@ -42,8 +42,8 @@ public struct StraceOptions {
     public var detachOnExecve = false
     public var json = false
     /// `-e read=` / `-e write=`: descriptors whose data is hex-dumped.
-    public var dumpRead: Set<Int32> = []
-    public var dumpWrite: Set<Int32> = []
+    public var dumpRead: DescriptorSet = []
+    public var dumpWrite: DescriptorSet = []
     public var injections: [Injection] = []
     public var daemonize = false
     /// Internal (-D): this process is the tracer of `pid`, which waits for a byte on `fd` before its execve;
@@ -241,12 +241,17 @@ public struct StraceOptions {
         case "raw", "x":
             decode.raw = rest == "all" ? Set(SyscallTable.of(.x86_64).all.map(\.entry.name)) : Set(rest.split(separator: ",").map(String.init))
         case "read", "r", "write", "w":
-            var fds = Set<Int32>()
-            for w in rest.split(separator: ",") {
-                guard let n = Int32(w) else { throw StraceUsageError("invalid descriptor '\(w)'") }
-                fds.insert(n)
+            // Descriptor numbers, `all`, `none`, and `!` before the list for its complement.
+            var set = DescriptorSet()
+            var list = rest
+            if list.hasPrefix("!") { set.inverted = true; list = list.dropFirst() }
+            for w in list.split(separator: ",") {
+                if w == "all" { set.inverted.toggle(); set.fds = []; continue }
+                if w == "none" { continue }
+                guard let n = Int32(w), n >= 0 else { throw StraceUsageError("invalid descriptor '\(w)'") }
+                set.fds.insert(n)
             }
-            if qualifier.hasPrefix("r") { dumpRead = fds } else { dumpWrite = fds }
+            if qualifier.hasPrefix("r") { dumpRead = set } else { dumpWrite = set }
         case "inject", "fault":
             injections.append(try Injection.parse(String(rest), fault: qualifier == "fault"))
         case "quiet", "q", "silent", "silence":
@@ -255,6 +260,17 @@ public struct StraceOptions {
             throw StraceUsageError("invalid system call '\(e)'")
         }
     }
+}
+
+/// The descriptors of `-e read=` / `-e write=`.
+public struct DescriptorSet: ExpressibleByArrayLiteral, Sendable {
+    public var fds: Set<Int32> = []
+    /// Every descriptor but `fds` (`all`, or a list after `!`).
+    public var inverted = false
+    public init() {}
+    public init(arrayLiteral elements: Int32...) { fds = Set(elements) }
+    public var isEmpty: Bool { !inverted && fds.isEmpty }
+    public func contains(_ fd: Int32) -> Bool { fds.contains(fd) != inverted }
 }
 
 /// `-e inject=SET:error=E|retval=V[:signal=S][:delay_enter=US][:delay_exit=US][:when=EXPR]`.

@@ -22,6 +22,8 @@ public final class StraceSession {
     var attached: [Int32] = []
     lazy var stacks = StackTracer(tracer: tracer)
     var sawFirstExec = false
+    /// The process of `-o |command`.
+    var outputPipe: pid_t? = nil
     /// -D: the program's syscalls before its execve (waiting for the tracer) are not its own.
     var skipUntilExec: Int32 = 0
     /// `-y`/`-yy` decorations, with strace's cache of socket details.
@@ -55,7 +57,10 @@ public final class StraceSession {
 
     /// Runs to the end; returns the exit status sonde should have.
     public func run() throws(StraceUsageError) -> Int32 {
-        if let path = o.output, o.follow < 2 { shared = try TraceOutput.file(path) }
+        if let path = o.output, path.hasPrefix("|") {
+            // -o '|command': the trace goes to a shell command's standard input (one stream, as strace).
+            (shared, outputPipe) = try TraceOutput.command(String(path.dropFirst()))
+        } else if let path = o.output, o.follow < 2 { shared = try TraceOutput.file(path) }
         else if o.output == nil { shared = TraceOutput(fd: 2, ownsFD: false) }
         if o.output != nil && o.follow >= 2 { _ = o.output }
 
@@ -98,6 +103,11 @@ public final class StraceSession {
         }
         if o.summary { printSummary() }
         flushAll()
+        if let p = outputPipe {
+            shared = nil  // closes the pipe: the command sees the end of its input
+            var status: Int32 = 0
+            while waitpid(p, &status, 0) < 0 && errno == EINTR {}
+        }
         if interruptedBy != 0 { return 128 + interruptedBy }
         if let s = tracer.spawnedStatus {
             if s & 0x7f == 0 { return (s >> 8) & 0xff }
@@ -553,6 +563,7 @@ public final class StraceSession {
 
     func output(for tid: Int32) -> TraceOutput {
         if let s = shared { return s }
+        if outputPipe != nil { return TraceOutput(fd: 2, ownsFD: false) }
         if let t = perThread[tid] { return t }
         let path = (o.output ?? "strace") + ".\(tid)"
         let t = (try? TraceOutput.file(path)) ?? TraceOutput(fd: 2, ownsFD: false)

@@ -28,6 +28,26 @@ final class TraceOutput {
         return TraceOutput(fd: fd, ownsFD: true)
     }
 
+    /// `sh -c command` reading the trace on its standard input; the caller waits for the pid at the end.
+    static func command(_ command: String) throws(StraceUsageError) -> (TraceOutput, pid_t) {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw StraceUsageError("pipe: \(String(cString: strerror(errno)))") }
+        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, fds[0], 0)
+        posix_spawn_file_actions_addclose(&actions, fds[0])
+        let words: [String] = ["sh", "-c", command]
+        let argv = words.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, environ)
+        close(fds[0])
+        guard rc == 0 else { close(fds[1]); throw StraceUsageError("Can't popen '\(command)': \(String(cString: strerror(rc)))") }
+        return (TraceOutput(fd: fds[1], ownsFD: true), pid)
+    }
+
     func beginLine() { lineStart = buffer.count }
 
     func endLine() {

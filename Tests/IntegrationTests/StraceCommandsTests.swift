@@ -135,4 +135,18 @@ import TestSupport
         for problem in StraceHarness.mismatches(theirs, ours) { Issue.record("\(problem)") }
         #expect(ours.processes.first?.first?.hasPrefix("execve(\"/usr/bin/sh\"") == true)
     }
+
+    /// `-o '|command'`: the trace goes to a shell command's input, as with strace.
+    @Test(.enabled(if: StraceHarness.available)) func outputToACommand() throws {
+        let dir = try tempDir("strace-pipe")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = dir.appendingPathComponent("a").path, b = dir.appendingPathComponent("b").path
+        let setarch = try which("setarch")
+        let cmd = ["-e", "trace=openat,read", "cat", "/etc/hostname"]
+        _ = try run(setarch, [StraceHarness.machine, "-R", try which("strace"), "-o", "|cat > \(a)"] + cmd)
+        let r = try run(setarch, [StraceHarness.machine, "-R", sondeBinary, "strace", "-o", "|cat > \(b)"] + cmd)
+        #expect(r.status == 0)
+        let x = try String(contentsOfFile: a, encoding: .utf8), y = try String(contentsOfFile: b, encoding: .utf8)
+        #expect(!y.isEmpty && x == y)
+    }
 }

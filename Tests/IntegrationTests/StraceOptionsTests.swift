@@ -11,7 +11,8 @@ import TestSupport
         ["-y"], ["-t"], ["-tt"], ["-ttt"], ["-r"], ["-T"], ["-q"], ["-qq"],
         ["-e", "trace=%file"], ["-e", "trace=!close,mmap"], ["-e", "trace=/^open"], ["-e", "raw=openat,read"],
         ["-e", "verbose=none"], ["-e", "abbrev=none"], ["-u", "nobody"], ["-E", "FOO=bar", "-v", "-e", "trace=execve"],
-        ["-e", "signal=none"], ["-e", "quiet=exit"],
+        ["-e", "signal=none"], ["-e", "quiet=exit"], ["-e", "read=all", "-e", "trace=read,write"],
+        ["-e", "write=!2", "-e", "trace=read,write"], ["-e", "read=none"],
     ]
 
     /// Times become `T` (wall clock), `R` (-r deltas), `<D>` (-T durations); everything else stays.
