@@ -65,7 +65,7 @@ enum StraceHarness {
             }
             var previous: Character = " "
             for c in line {
-                if c.isASCII && c.isNumber && (digits.isEmpty ? !(previous.isLetter || previous == "_" || previous == "x") : true) {
+                if c.isASCII && c.isNumber && (digits.isEmpty ? !(previous.isLetter || previous.isNumber || previous == "_") : true) {
                     digits.append(c)
                 } else {
                     if !digits.isEmpty && (c.isLetter || c == "_") { out += digits; digits = "" } else { flush() }
