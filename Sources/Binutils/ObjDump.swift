@@ -578,7 +578,7 @@ public struct ObjDump {
             }
         }
         if slots.isEmpty { return [] }
-        let entry = section.entsize > 0 ? Int(section.entsize) : 16
+        let entry = section.entsize > 0 ? Int(clamping: section.entsize) : 16
         var out: [Label] = []
         var seen = Set<Int>()
         var i = 0

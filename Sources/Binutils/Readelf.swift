@@ -939,7 +939,7 @@ final class ReadelfPrinter {
             for s in noteSections {
                 emit("\nDisplaying notes found in: \(s.name)\n")
                 emit("  Owner                Data size \tDescription\n")
-                guard let d = try? f.rawData(s), let notes = try? ELFFile.parseNotes(d, align: Int(s.addralign)) else {
+                guard let d = try? f.rawData(s), let notes = try? ELFFile.parseNotes(d, align: Int(clamping: s.addralign)) else {
                     pendingWarnings.append("\(f.path ?? ""): corrupt note found in \(s.name)")
                     continue
                 }
@@ -949,7 +949,7 @@ final class ReadelfPrinter {
             for p in f.segments where p.type == PT.note {
                 emit("\nDisplaying notes found at file offset 0x\(Fmt.hex(p.offset, 8)) with length 0x\(Fmt.hex(p.filesz, 8)):\n")
                 emit("  Owner                Data size \tDescription\n")
-                guard let d = try? f.bytes.slice(p.offset, p.filesz), let notes = try? ELFFile.parseNotes(d, align: Int(p.align)) else { continue }
+                guard let d = try? f.bytes.slice(p.offset, p.filesz), let notes = try? ELFFile.parseNotes(d, align: Int(clamping: p.align)) else { continue }
                 for n in notes { printNote(n) }
             }
         }
