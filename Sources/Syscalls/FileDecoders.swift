@@ -206,7 +206,7 @@ enum FileDecoders {
         "getcwd": { c in
             if c.entering { return }
             if c.call.isError { c.add(.pointer(c.call.arg(0))) } else {
-                let n = max(0, min(Int(clamping: c.call.result) - 1, 4096))  // a path: at most PATH_MAX
+                let n = min(max(Int(clamping: c.call.result), 1) - 1, 4096)  // a path: at most PATH_MAX
                 if let b = c.memory.bytes(c.call.arg(0), count: n) { c.add(.string(b, truncated: false)) } else { c.add(.pointer(c.call.arg(0))) }
             }
             c.add(.uint(c.call.arg(1)))
