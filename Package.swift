@@ -42,9 +42,11 @@ let package = Package(
         .target(name: "Render", dependencies: ["CSonde"]),
         // Layer 4: the engines behind ps, top, free, vmstat, mpstat, iostat, pmap, iotop, chrt, proc.
         .target(name: "Monitors", dependencies: ["ProcFS", "Render", "CSonde"]),
+        // Layer 4: the engines behind perf stat, list, record, report, script, annotate, top.
+        .target(name: "Perf", dependencies: ["CSonde"]),
         // Layer 6: the thin command-line front end.
         .executableTarget(name: "sonde", dependencies: [
-            "Monitors", "ProcFS", "Render", "Binutils", "ELF", "Debug", "Strace",
+            "Monitors", "ProcFS", "Render", "Binutils", "ELF", "Debug", "Strace", "Perf",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Helpers shared by the test targets: running programs, compiling C fixtures, fake /proc trees.
@@ -59,6 +61,7 @@ let package = Package(
         .testTarget(name: "BinutilsTests", dependencies: ["Binutils", "Symbolize", "ELF", "Bytes", "Render", "TestSupport"]),
         .testTarget(name: "SyscallsTests", dependencies: ["Syscalls", "TestSupport"]),
         .testTarget(name: "StraceTests", dependencies: ["Strace", "Syscalls", "TestSupport"]),
+        .testTarget(name: "PerfTests", dependencies: ["Perf", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["ProcFS", "TestSupport"]),
     ]
 )
