@@ -12,6 +12,7 @@
 #include <sched.h>
 #include <malloc.h>
 #include <sys/mman.h>
+#include <linux/perf_event.h>
 
 /// struct sched_attr as the kernel defines it (SCHED_ATTR_SIZE_VER1).
 struct sonde_sched_attr {
@@ -181,5 +182,25 @@ static inline ssize_t sonde_process_vm_readv(pid_t pid, void *local, size_t len,
 static inline ssize_t sonde_getxattr(const char *path, const char *name, void *value, size_t size) {
     return getxattr(path, name, value, size);
 }
+
+
+// ---- perf events (perf_event_open(2)) ----
+
+static inline int sonde_perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu, int group_fd, unsigned long flags) {
+    return (int)syscall(SYS_perf_event_open, attr, pid, cpu, group_fd, flags);
+}
+static inline int sonde_perf_ioctl(int fd, unsigned long request, unsigned long arg) { return ioctl(fd, request, arg); }
+static const unsigned long SONDE_PERF_IOC_ENABLE = PERF_EVENT_IOC_ENABLE;
+static const unsigned long SONDE_PERF_IOC_DISABLE = PERF_EVENT_IOC_DISABLE;
+static const unsigned long SONDE_PERF_IOC_RESET = PERF_EVENT_IOC_RESET;
+static const unsigned long SONDE_PERF_IOC_SET_OUTPUT = PERF_EVENT_IOC_SET_OUTPUT;
+static const unsigned long SONDE_PERF_IOC_ID = PERF_EVENT_IOC_ID;
+static const unsigned long SONDE_PERF_FLAG_FD_CLOEXEC = PERF_FLAG_FD_CLOEXEC;
+static const unsigned long SONDE_PERF_IOC_FLAG_GROUP = PERF_IOC_FLAG_GROUP;
+
+/// Ring-buffer head/tail of a perf mmap page: the consumer loads data_head with acquire and stores
+/// data_tail with release (tools/include/linux/ring_buffer.h).
+static inline uint64_t sonde_load_acquire_u64(const uint64_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
+static inline void sonde_store_release_u64(uint64_t *p, uint64_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
 
 #endif
