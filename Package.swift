@@ -49,7 +49,7 @@ let package = Package(
         // Layer 5: symbolized stack profiles: folded stacks, flame-graph SVG, pprof, speedscope.
         .target(name: "Profile"),
         // Layer 4: the engines behind perf stat, list, record, report, script, annotate, top.
-        .target(name: "Perf", dependencies: ["CSonde", "PerfData", "PerfEvents", "Profile", "ELF", "Symbolize", "Unwind", "Debug", "ProcFS", "Render", "Disasm", "Demangle", "Bytes"]),
+        .target(name: "Perf", dependencies: ["CSonde", "PerfData", "PerfEvents", "Profile", "ELF", "Symbolize", "Unwind", "Debug", "ProcFS", "Render", "Disasm", "Demangle", "Bytes", "Binutils"]),
         // Layer 6: the thin command-line front end.
         .executableTarget(name: "sonde", dependencies: [
             "Monitors", "ProcFS", "Render", "Binutils", "ELF", "Debug", "Strace", "Perf", "Profile",
