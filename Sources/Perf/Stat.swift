@@ -110,6 +110,10 @@ public enum Stat {
         do {
             return try execute(c, outFD: outFD)
         } catch let e as PerfEventError {
+            if case .unknownTracepoint(let name) = e.kind {
+                // perf: an event syntax error (usage, exit 129).
+                throw PerfUsageError("event syntax error: '\(name)': unknown tracepoint (no \(Tracefs.root)/events/\(name.split(separator: ":").joined(separator: "/"))/id); 'sonde perf list tracepoint' lists them")
+            }
             return fail(nil, e.description)
         } catch let e as Workload.SpawnError {
             return fail(nil, e.description)

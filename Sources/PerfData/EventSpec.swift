@@ -117,6 +117,11 @@ public struct EventSpec: Equatable, Sendable {
             return spec
         }
         if head == "mem" { throw EventSpecError(event: s, reason: "hardware breakpoints (mem:) are not supported by sonde") }
+        if parts.count == 2, !parts[1].isEmpty, parts[1].allSatisfy({ "ukhGHIpPSDeW".contains($0) }),
+           let sugg = EventNames.suggestion(for: head) {
+            // "instrucions:u" reads like a misspelt event with modifiers, not a tracepoint "sys:name".
+            throw EventSpecError(event: s, reason: "unknown event (did you mean '\(sugg):\(parts[1])'?); 'sonde perf list' lists the events")
+        }
         if parts.count >= 2 {
             guard parts.count <= 3 else { throw EventSpecError(event: s, reason: "too many ':'") }
             let sys = head, name = String(parts[1])
