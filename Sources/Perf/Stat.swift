@@ -337,7 +337,8 @@ public enum Stat {
             for e in 0..<events.count {
                 var sums = Array(repeating: (v: 0.0, en: 0.0, run: 0.0), count: keys.count)
                 if case .tool(let tool) = events[e].spec.kind {
-                    let v: Double = tool == "duration_time" ? Double(r.elapsedNs) : 0
+                    // perf's tool events: wall time, and the command's rusage, in ns.
+                    let v: Double = tool == "duration_time" ? Double(r.elapsedNs) : tool == "user_time" ? (r.user * 1e9).rounded() : (r.sys * 1e9).rounded()
                     for k in 0..<keys.count { sums[k] = (v, v, v) }
                 } else if e < r.values.count {
                     for (i, cv) in r.values[e].enumerated() where i < keyOf.count {
@@ -363,8 +364,7 @@ public enum Stat {
             for k in 0..<keys.count {
                 let a = acc[e][k]
                 if c.aggregation == .perThread && a.value.mean == 0 && a.running.mean == 0 && keys.count > 1 && c.csvSep == nil { continue }
-                var supported = ev.unsupported == nil
-                if case .tool(let t) = ev.spec.kind, t != "duration_time" { supported = false }
+                let supported = ev.unsupported == nil
                 var row = StatRow(spec: ev.spec, prefix: keys[k], supported: supported, value: a.value.mean,
                                   enabled: a.enabled.mean, running: a.running.mean,
                                   noisePct: runs.count > 1 ? a.value.relativePct : nil, metric: nil)

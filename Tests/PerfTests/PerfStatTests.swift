@@ -140,6 +140,19 @@ import PerfData
         }
     }
 
+    @Test(.enabled(if: havePerf)) func toolEventsLikePerf() throws {
+        // rusage has 1-4 ms granularity: a zero prints `<not counted>` in both; normalize that away.
+        let args = ["stat", "-x,", "-e", "duration_time,user_time,system_time", "--", "dd", "if=/dev/zero", "of=/dev/null", "bs=1k", "count=100000"]
+        let perf = try run("perf", args)
+        let ours = try sonde(["perf"] + args)
+        func norm(_ l: Substring) -> String { shape(String(l).replacingOccurrences(of: "<not counted>,", with: "0")) }
+        let p = perf.stderr.split(separator: "\n").filter { !$0.contains("records") && !$0.contains("bytes") }.map(norm)
+        let o = ours.stderr.split(separator: "\n").filter { !$0.contains("records") && !$0.contains("bytes") }.map(norm)
+        #expect(p == o, "perf:\n\(perf.stderr)\nsonde:\n\(ours.stderr)")
+        let d = ours.stderr.split(separator: "\n").first { $0.contains("duration_time") }?.split(separator: ",").compactMap { Double($0) } ?? []
+        #expect(d.count >= 2 && d[0] >= 1_000_000 && d[0] < 5_000_000_000 && d[0] == d[1], "duration_time in ns: \(d)")
+    }
+
     @Test func modifiersGroupsTargetsAndOutputs() throws {
         // :u / :k names as perf prints them; a group.
         let m = try sonde(["perf", "stat", "-x,", "-e", "{task-clock:u,page-faults:k}", "-e", "cs", "--", "true"])
