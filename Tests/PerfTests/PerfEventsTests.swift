@@ -101,6 +101,50 @@ import PerfData
         #expect(!CPUList.online().isEmpty)
     }
 
+    /// The consumer side on a file laid out like a perf mmap (metadata page + one data page): a record
+    /// that straddles the end comes out whole, PERF_RECORD_LOST is counted, the tail is published.
+    @Test func ringBufferWrapAndLostOnAFakeMapping() throws {
+        let page = 4096
+        var bytes = [UInt8](repeating: 0, count: 2 * page)
+        func put64(_ off: Int, _ v: UInt64) { for i in 0..<8 { bytes[off + i] = UInt8((v >> (8 * UInt64(i))) & 0xff) } }
+        // Stream positions: the tail was left at 4080; a 40-byte SAMPLE (4080..4120) wraps to data offset 24.
+        var stream = [UInt8]()
+        func rec(_ type: UInt32, _ payload: [UInt64]) {
+            var r = [UInt8](repeating: 0, count: 8 + 8 * payload.count)
+            for i in 0..<4 { r[i] = UInt8((type >> (8 * UInt32(i))) & 0xff) }
+            let size = UInt16(r.count)
+            r[6] = UInt8(size & 0xff); r[7] = UInt8(size >> 8)
+            for (k, v) in payload.enumerated() { for i in 0..<8 { r[8 + 8 * k + i] = UInt8((v >> (8 * UInt64(i))) & 0xff) } }
+            stream += r
+        }
+        rec(RecordType.sample, [0x401000, 0x0000_0007_0000_0007, 123456789, 1000])
+        rec(RecordType.lost, [42, 17])
+        for (i, b) in stream.enumerated() { bytes[page + (4080 + i) % page] = b }
+        put64(1024, UInt64(4080 + stream.count))  // data_head
+        put64(1032, 4080)  // data_tail
+        put64(1040, UInt64(page))  // data_offset
+        put64(1048, UInt64(page))  // data_size
+        let dir = try tempDir("ring")
+        let path = dir.appendingPathComponent("buf").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let fd = open(path, O_RDWR)
+        defer { close(fd) }
+        let rb = try RingBuffer(fd: fd, dataPages: 1)
+        var got: [[UInt8]] = []
+        #expect(rb.pending == stream.count)
+        let n = rb.drain { got.append(Array($0)) }
+        #expect(n == 2 && got.count == 2)
+        #expect(got.first == Array(stream[0..<40]), "the wrapped record comes out whole")
+        #expect(got.last == Array(stream[40...]))
+        #expect(rb.wrappedRecords == 1 && rb.lostRecords == 1 && rb.lostEvents == 17)
+        #expect(rb.pending == 0 && rb.drain { _ in } == 0, "tail advanced to head")
+        // A header of size 0 (never written by the kernel) skips to the head instead of looping.
+        var head = UInt64(4080 + stream.count + 16)
+        #expect(pwrite(fd, &head, 8, 1024) == 8)
+        #expect(rb.pending == 16)
+        #expect(rb.drain { _ in } == 0 && rb.pending == 0)
+    }
+
     struct Samples {
         var samples = 0, ours = 0, user = 0, inBinary = 0, badSize = 0, lost: UInt64 = 0, wrapped: UInt64 = 0
         var mappings: [(UInt64, UInt64)] = []
