@@ -360,10 +360,10 @@ public enum Stat {
         }
         var rows: [StatRow] = []
         for (e, ev) in events.enumerated() {
-            // perf --per-thread skips threads that never ran.
             for k in 0..<keys.count {
                 let a = acc[e][k]
-                if c.aggregation == .perThread && a.value.mean == 0 && a.running.mean == 0 && keys.count > 1 && c.csvSep == nil { continue }
+                // perf --per-thread skips zero counts only system-wide ("otherwise too many 0 output").
+                if c.aggregation == .perThread && c.systemWide && a.value.mean == 0 { continue }
                 let supported = ev.unsupported == nil
                 var row = StatRow(spec: ev.spec, prefix: keys[k], supported: supported, value: a.value.mean,
                                   enabled: a.enabled.mean, running: a.running.mean,

@@ -83,6 +83,12 @@ import PerfData
         guard let s = try? String(contentsOfFile: idPath, encoding: .utf8) else { return }
         #expect(try Tracefs.tracepointID(system: "sched", name: "sched_switch") == UInt64(s.trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(throws: PerfEventError.self) { try Tracefs.tracepointID(system: "sched", name: "no_such_event") }
+        let names = Tracefs.tracepointNames()
+        #expect(names[try Tracefs.tracepointID(system: "sched", name: "sched_switch")] == "sched:sched_switch")
+        let sa = try PerfAttr.sampling(try EventSpec.parse("task-clock:u"), freq: 4000)
+        #expect(sa.type == 1 && sa.config == 1 && sa.freq == 1 && sa.sample_freq == 4000 && sa.exclude_kernel == 1 && sa.mmap2 == 1)
+        let tp = try PerfAttr.sampling(try EventSpec.parse("sched:sched_switch"))
+        #expect(tp.type == 2 && tp.freq == 0 && tp.sample_period == 1 && tp.sample_type & SampleType.raw != 0)
         // Count sched:sched_process_exec of a command started stopped, enabled on exec.
         let w = try Workload(["/bin/true"])
         var a = try PerfAttr.counting(try EventSpec.parse("sched:sched_process_exec"))
