@@ -40,6 +40,7 @@ public enum Stat {
         var append = false
         var bigNum = true
         var json = false
+        var perfJSON = false
         var inherit = true
         var command: [String] = []
         var aggregation: StatAggregation { perThread ? .perThread : (noAggr ? .perCPU : .global) }
@@ -82,7 +83,8 @@ public enum Stat {
         c.outputPath = a.value("output")
         c.append = a.has("append")
         c.bigNum = a.bool("big-num", default: true) && c.csvSep == nil
-        c.json = a.has("json") || a.has("json-output")
+        c.json = a.has("json")
+        c.perfJSON = a.has("json-output") && !c.json
         c.inherit = !a.has("no-inherit")
         if c.perThread && c.pids == nil && c.tids == nil && !c.systemWide {
             throw PerfUsageError("The --per-thread option is only available when monitoring via -p -t -a options or only --per-thread.")
@@ -269,6 +271,8 @@ public enum Stat {
         var text = ""
         if c.json {
             text = jsonLines(rows)
+        } else if c.perfJSON {
+            for r in rows { text += fmt.perfJSONLine(r, interval: nil) + "\n" }
         } else if c.csvSep != nil {
             for r in rows { text += fmt.line(r, timePrefix: nil) + "\n" }
         } else {
@@ -315,19 +319,24 @@ public enum Stat {
                           threadNames: [Int32: String], wallNs: Double?) -> [StatRow] {
         // Aggregation keys over instances.
         var keys: [String] = []
+        var jsonKeys: [(String, String)?] = []
         var keyOf: [Int] = []
         for inst in instances {
             let k: String
+            var jk: (String, String)? = nil
             switch c.aggregation {
             case .global: k = ""
-            case .perCPU: k = inst.cpu >= 0 ? "CPU" + pad("\(inst.cpu)", c.csvSep == nil ? 7 : 0) : ""
+            case .perCPU:
+                k = inst.cpu >= 0 ? "CPU" + pad("\(inst.cpu)", c.csvSep == nil ? 7 : 0) : ""
+                if inst.cpu >= 0 { jk = ("cpu", "\(inst.cpu)") }
             case .perThread:
                 let name = threadNames[inst.pid] ?? comm(inst.pid)
                 k = c.csvSep == nil ? pad(name, 16, left: false) + "-" + pad("\(inst.pid)", 8) : "\(name)-\(inst.pid)"
+                jk = ("thread", "\(name)-\(inst.pid)")
             }
-            if let i = keys.firstIndex(of: k) { keyOf.append(i) } else { keyOf.append(keys.count); keys.append(k) }
+            if let i = keys.firstIndex(of: k) { keyOf.append(i) } else { keyOf.append(keys.count); keys.append(k); jsonKeys.append(jk) }
         }
-        if keys.isEmpty { keys = [""] }
+        if keys.isEmpty { keys = [""]; jsonKeys = [nil] }
         // Per event, per key: stats of value, enabled, running over runs.
         struct Acc { var value = RunningStats(), enabled = RunningStats(), running = RunningStats() }
         var acc = Array(repeating: Array(repeating: Acc(), count: keys.count), count: events.count)
@@ -368,6 +377,7 @@ public enum Stat {
                 var row = StatRow(spec: ev.spec, prefix: keys[k], supported: supported, value: a.value.mean,
                                   enabled: a.enabled.mean, running: a.running.mean,
                                   noisePct: runs.count > 1 ? a.value.relativePct : nil, metric: nil)
+                row.jsonKey = jsonKeys[k]
                 if ev.spec.isClock {
                     row.metric = wallAvg > 0 ? StatMetric(value: a.value.mean / wallAvg, unit: "CPUs utilized") : StatMetric(value: 0, unit: "CPUs utilized", hasValue: false)
                 } else if case .tool = ev.spec.kind {
@@ -423,6 +433,8 @@ public enum Stat {
             var text = ""
             if c.json {
                 text = jsonLines(rows, time: Double(now - start) / 1e9)
+            } else if c.perfJSON {
+                for r in rows { text += fmt.perfJSONLine(r, interval: intervalStamp(now - start).trimmingLeadingSpaces) + "\n" }
             } else {
                 if printed == 0 && c.csvSep == nil { text += fmt.intervalHeader(mode: c.aggregation) }
                 printed = (printed + 1) % 25
@@ -443,7 +455,7 @@ public enum Stat {
         for r in rows {
             var f: [String] = []
             if let t = time { f.append("\"interval\": \(cFormat("%.9f", t))") }
-            if !r.prefix.isEmpty { f.append("\"target\": \(jsonString(r.prefix.trimmingLeadingSpaces.split(separator: " ").joined()))") }
+            if let (k, v) = r.jsonKey { f.append("\"\(k)\": \(jsonString(v))") }
             f.append("\"event\": \(jsonString(r.spec.displayName))")
             f.append("\"supported\": \(r.supported)")
             f.append("\"counted\": \(r.supported && r.counted)")

@@ -17,6 +17,8 @@ struct StatRow {
     /// Standard error of the mean over runs, in percent of the mean (-r).
     var noisePct: Double?
     var metric: StatMetric?
+    /// ("cpu", "0") with -A, ("thread", "comm-pid") with --per-thread: the JSON outputs' key.
+    var jsonKey: (String, String)? = nil
     var counted: Bool { running > 0 && enabled > 0 }
 }
 
@@ -89,6 +91,28 @@ struct StatFormat {
         }
         out += noiseStd(r) + runningStd(r)
         return out
+    }
+
+    /// perf 6.1's `-j` line: {"counter-value" : "%f", "unit" : ..., "event" : ..., ["variance" : %.2f,]
+    /// "event-runtime" : N, "pcnt-running" : %.2f, "metric-value" : %f, "metric-unit" : "..."}; a missing
+    /// metric prints glibc's "(null)" as perf does.
+    func perfJSONLine(_ r: StatRow, interval: String?) -> String {
+        var out = "{"
+        if let i = interval { out += "\"interval\" : \(i), " }
+        if let (k, v) = r.jsonKey { out += "\"\(k)\" : \"\(v)\", " }
+        let ok = r.supported && r.counted
+        let value = ok ? cFormat("%f", r.value * r.spec.scale) : (r.supported ? "<not counted>" : "<not supported>")
+        out += "\"counter-value\" : \"\(value)\", \"unit\" : \"\(r.spec.unit)\", \"event\" : \"\(r.spec.displayName)\", "
+        if runCount > 1 { out += "\"variance\" : " + cFormat("%.2f", r.noisePct ?? 0) + ", " }
+        out += "\"event-runtime\" : \(UInt64(max(0, r.running.rounded()))), \"pcnt-running\" : " + cFormat("%.2f", runningPct(r)) + ", "
+        if !ok {
+            out += "\"metric-value\" : 0.000000, \"metric-unit\" : \"\""
+        } else if let m = r.metric {
+            out += "\"metric-value\" : " + cFormat("%f", m.hasValue ? m.value : 0) + ", \"metric-unit\" : \"\(m.unit)\""
+        } else {
+            out += "\"metric-value\" : 0.000000, \"metric-unit\" : \"(null)\""
+        }
+        return out + "}"
     }
 
     func runningPct(_ r: StatRow) -> Double { r.enabled > 0 ? 100 * r.running / r.enabled : 100 }

@@ -153,6 +153,17 @@ import PerfData
         #expect(d.count >= 2 && d[0] >= 1_000_000 && d[0] < 5_000_000_000 && d[0] == d[1], "duration_time in ns: \(d)")
     }
 
+    /// perf 6.1's own `-j` JSON: same keys in the same order, same shape.
+    @Test(.enabled(if: havePerf)) func perfJSONLikePerf() throws {
+        for args in [["-e", "task-clock,cs,cycles", "--", "true"], ["-r", "2", "-e", "task-clock", "--", "true"], ["-a", "-A", "-e", "cs", "--", "sleep", "0.01"]] {
+            let perf = try run("perf", ["stat", "-j"] + args)
+            let ours = try sonde(["perf", "stat", "-j"] + args)
+            let p = perf.stderr.split(separator: "\n").map { shape(String($0)) }
+            let o = ours.stderr.split(separator: "\n").map { shape(String($0)) }
+            #expect(p == o, "perf:\n\(perf.stderr)\nsonde:\n\(ours.stderr)")
+        }
+    }
+
     @Test func modifiersGroupsTargetsAndOutputs() throws {
         // :u / :k names as perf prints them; a group.
         let m = try sonde(["perf", "stat", "-x,", "-e", "{task-clock:u,page-faults:k}", "-e", "cs", "--", "true"])
