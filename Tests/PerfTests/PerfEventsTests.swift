@@ -204,6 +204,33 @@ import PerfData
         #expect(Double(r.inBinary) > 0.8 * Double(r.user), "\(r.inBinary) of \(r.user) user samples inside the binary")
     }
 
+    @Test func systemWideSamplerSeesABusyCPU() throws {
+        let burner = try compileFixture("perf_burn", flags: ["-O1"])
+        let child = try Child(burner, ["2000"])
+        defer { child.stop() }
+        var a = Sampler.defaultAttr(freq: 499, enableOnExec: false)
+        a.sample_type |= SampleType.cpu
+        let s = try Sampler(attr: a, pid: -1, dataPages: 16)
+        #expect(s.buffers.count == CPUList.online().count)
+        #expect(Set(s.ids(ofAttr: 0)).count == s.buffers.count)
+        s.enable()
+        var pids: [Int32: Int] = [:], cpusSeen = Set<UInt32>()
+        let end = monotonicNanos() + 300_000_000
+        while monotonicNanos() < end {
+            _ = s.poll(timeoutMs: 20)
+            s.drain { cpu, r in
+                guard r.loadUnaligned(fromByteOffset: 0, as: UInt32.self) == RecordType.sample, r.count >= 48 else { return }
+                pids[r.loadUnaligned(fromByteOffset: 16, as: Int32.self), default: 0] += 1
+                // IP, TID, TIME, CPU, PERIOD: the CPU field matches the buffer it came from.
+                let c = r.loadUnaligned(fromByteOffset: 32, as: UInt32.self)
+                #expect(Int32(c) == cpu)
+                cpusSeen.insert(c)
+            }
+        }
+        s.disable()
+        #expect((pids[child.pid] ?? 0) > 50, "samples of the burner: \(pids[child.pid] ?? 0) of \(pids.values.reduce(0, +))")
+    }
+
     @Test func smallBufferWrapsAndStillParses() throws {
         // One 4 KiB data page: 40-byte samples straddle its end and are copied out.
         let r = try sampleBurner(dataPages: 1, ms: 400)
