@@ -74,6 +74,7 @@ public enum Stat {
         if let i = a.value("interval-print") {
             guard let ms = Int(i), ms > 0 else { throw PerfUsageError("interval (-I) must be a number of milliseconds, not '\(i)'") }
             guard ms >= 10 else { throw PerfUsageError("print interval must be >= 10ms") }
+            guard ms <= 1_000_000_000 else { throw PerfUsageError("print interval too long: \(ms) ms") }
             c.intervalMs = ms
         }
         if let n = a.value("interval-count") {
@@ -303,8 +304,8 @@ public enum Stat {
                 }
             } else {
                 let sd = wall.stddevOfMean / 1e9
-                let precision = (sd > 1 ? 0 : Int((-log10(sd)).rounded(.up))) + 2
-                let p = sd == 0 ? 11 : max(2, min(precision, 12))
+                // perf's get_precision: two digits more than the stddev's first significant one.
+                let p = sd > 0 && sd.isFinite ? min(max((sd > 1 ? 0 : Int((-log10(sd)).rounded(.up))) + 2, 2), 12) : 9
                 text += " " + cFormat("%17.\(p)f", avg) + " +- " + cFormat("%.\(p)f", sd) + " seconds time elapsed"
                 if avg != 0 { let pct = 100 * sd / avg; if pct != 0 { text += "  ( +-" + cFormat("%6.2f", pct) + "% )" } }
             }

@@ -60,7 +60,7 @@ struct StatFormat {
             if let csv = csvSep {
                 out += what + csv + unit + csv + name
                 if runCount > 1 { out += csv + cFormat("%.2f", r.noisePct ?? 0) + "%" }
-                out += csv + "\(UInt64(max(0, r.running)))" + csv + cFormat("%.2f", runningPct(r))
+                out += csv + "\(UInt64(min(max(0, r.running), 1.8e19)))" + csv + cFormat("%.2f", runningPct(r))
                 out += csv + csv
             } else {
                 out += pad(what, 18, left: false) + " " + pad(unit, StatFormat.unitWidth) + " " + pad(name, 25)
@@ -74,7 +74,7 @@ struct StatFormat {
         if let csv = csvSep {
             out += valueText(shown, scaled: scaled) + csv + unit + csv + name
             if runCount > 1 { out += csv + cFormat("%.2f", r.noisePct ?? 0) + "%" }
-            out += csv + "\(UInt64(max(0, r.running.rounded())))" + csv + cFormat("%.2f", runningPct(r))
+            out += csv + "\(UInt64(min(max(0, r.running.rounded()), 1.8e19)))" + csv + cFormat("%.2f", runningPct(r))
             if let m = r.metric, m.hasValue {
                 out += csv + cFormat("%8.3f", m.value).trimmingLeadingSpaces + csv + m.unit
             } else {
@@ -104,7 +104,7 @@ struct StatFormat {
         let value = ok ? cFormat("%f", r.value * r.spec.scale) : (r.supported ? "<not counted>" : "<not supported>")
         out += "\"counter-value\" : \"\(value)\", \"unit\" : \"\(r.spec.unit)\", \"event\" : \"\(r.spec.displayName)\", "
         if runCount > 1 { out += "\"variance\" : " + cFormat("%.2f", r.noisePct ?? 0) + ", " }
-        out += "\"event-runtime\" : \(UInt64(max(0, r.running.rounded()))), \"pcnt-running\" : " + cFormat("%.2f", runningPct(r)) + ", "
+        out += "\"event-runtime\" : \(UInt64(min(max(0, r.running.rounded()), 1.8e19))), \"pcnt-running\" : " + cFormat("%.2f", runningPct(r)) + ", "
         if !ok {
             out += "\"metric-value\" : 0.000000, \"metric-unit\" : \"\""
         } else if let m = r.metric {
