@@ -25,7 +25,7 @@ public enum List {
         if a.has("json") {
             var out = "[\n"
             for (i, e) in entries.enumerated() {
-                out += "  {\"name\": \(jsonString(e.name)), \"type\": \(jsonString(e.kind))}" + (i + 1 < entries.count ? ",\n" : "\n")
+                out += "  {\"name\": \(statJSONString(e.name)), \"type\": \(statJSONString(e.kind))}" + (i + 1 < entries.count ? ",\n" : "\n")
             }
             writeString(out + "]\n", fd: 1)
         } else {
@@ -36,7 +36,7 @@ public enum List {
 
     public static func render(_ entries: [Entry]) -> String {
         var out = ""
-        for e in entries { out += "  " + pad(e.name, 50) + " [" + e.kind + "]\n" }
+        for e in entries { out += "  " + statPad(e.name, 50) + " [" + e.kind + "]\n" }
         return out
     }
 

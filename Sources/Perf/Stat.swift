@@ -160,7 +160,7 @@ public enum Stat {
         var buf = [UInt8](repeating: 0, count: 64)
         let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         guard n > 0 else { return "?" }
-        return String(decoding: buf[0..<n], as: UTF8.self).trimmingCharactersNewline
+        return String(decoding: buf[0..<n], as: UTF8.self).statTrimmedRight
     }
 
     /// What one run measured: values[event][instance], elapsed ns, rusage of the command.
@@ -183,7 +183,7 @@ public enum Stat {
 
     static func execute(_ c: Config, outFD: Int32) throws -> Int32 {
         var fmt = StatFormat(csvSep: c.csvSep, bigNum: c.bigNum, runCount: c.runs, thousandsSep: "")
-        if c.bigNum { fmt.thousandsSep = localeThousandsSeparator() }
+        if c.bigNum { fmt.thousandsSep = statThousandsSeparator() }
         installSignalHandlers()
 
         // The fixed part of the target (processes, threads, CPUs).
@@ -296,18 +296,18 @@ public enum Stat {
             for r in runs { wall.add(Double(r.elapsedNs)) }
             let avg = wall.mean / 1e9
             if runs.count == 1 {
-                text += " " + cFormat("%17.9f", avg) + " seconds time elapsed"
+                text += " " + statCFormat("%17.9f", avg) + " seconds time elapsed"
                 if !c.command.isEmpty && target == nil {
                     text += "\n\n"
-                    text += " " + cFormat("%17.9f", runs[0].user) + " seconds user\n"
-                    text += " " + cFormat("%17.9f", runs[0].sys) + " seconds sys\n"
+                    text += " " + statCFormat("%17.9f", runs[0].user) + " seconds user\n"
+                    text += " " + statCFormat("%17.9f", runs[0].sys) + " seconds sys\n"
                 }
             } else {
                 let sd = wall.stddevOfMean / 1e9
                 // perf's get_precision: two digits more than the stddev's first significant one.
                 let p = sd > 0 && sd.isFinite ? min(max((sd > 1 ? 0 : Int((-log10(sd)).rounded(.up))) + 2, 2), 12) : 9
-                text += " " + cFormat("%17.\(p)f", avg) + " +- " + cFormat("%.\(p)f", sd) + " seconds time elapsed"
-                if avg != 0 { let pct = 100 * sd / avg; if pct != 0 { text += "  ( +-" + cFormat("%6.2f", pct) + "% )" } }
+                text += " " + statCFormat("%17.\(p)f", avg) + " +- " + statCFormat("%.\(p)f", sd) + " seconds time elapsed"
+                if avg != 0 { let pct = 100 * sd / avg; if pct != 0 { text += "  ( +-" + statCFormat("%6.2f", pct) + "% )" } }
             }
             text += "\n\n"
         }
@@ -328,11 +328,11 @@ public enum Stat {
             switch c.aggregation {
             case .global: k = ""
             case .perCPU:
-                k = inst.cpu >= 0 ? "CPU" + pad("\(inst.cpu)", c.csvSep == nil ? 7 : 0) : ""
+                k = inst.cpu >= 0 ? "CPU" + statPad("\(inst.cpu)", c.csvSep == nil ? 7 : 0) : ""
                 if inst.cpu >= 0 { jk = ("cpu", "\(inst.cpu)") }
             case .perThread:
                 let name = threadNames[inst.pid] ?? comm(inst.pid)
-                k = c.csvSep == nil ? pad(name, 16, left: false) + "-" + pad("\(inst.pid)", 8) : "\(name)-\(inst.pid)"
+                k = c.csvSep == nil ? statPad(name, 16, left: false) + "-" + statPad("\(inst.pid)", 8) : "\(name)-\(inst.pid)"
                 jk = ("thread", "\(name)-\(inst.pid)")
             }
             if let i = keys.firstIndex(of: k) { keyOf.append(i) } else { keyOf.append(keys.count); keys.append(k); jsonKeys.append(jk) }
@@ -435,11 +435,11 @@ public enum Stat {
             if c.json {
                 text = jsonLines(rows, time: Double(now - start) / 1e9)
             } else if c.perfJSON {
-                for r in rows { text += fmt.perfJSONLine(r, interval: intervalStamp(now - start).trimmingLeadingSpaces) + "\n" }
+                for r in rows { text += fmt.perfJSONLine(r, interval: statIntervalStamp(now - start).statTrimmedLeft) + "\n" }
             } else {
                 if printed == 0 && c.csvSep == nil { text += fmt.intervalHeader(mode: c.aggregation) }
                 printed = (printed + 1) % 25
-                let stamp = intervalStamp(now - start)
+                let stamp = statIntervalStamp(now - start)
                 for r in rows { text += fmt.line(r, timePrefix: stamp) + "\n" }
             }
             writeString(text, fd: outFD)
@@ -455,18 +455,18 @@ public enum Stat {
         var out = ""
         for r in rows {
             var f: [String] = []
-            if let t = time { f.append("\"interval\": \(cFormat("%.9f", t))") }
-            if let (k, v) = r.jsonKey { f.append("\"\(k)\": \(jsonString(v))") }
-            f.append("\"event\": \(jsonString(r.spec.displayName))")
+            if let t = time { f.append("\"interval\": \(statCFormat("%.9f", t))") }
+            if let (k, v) = r.jsonKey { f.append("\"\(k)\": \(statJSONString(v))") }
+            f.append("\"event\": \(statJSONString(r.spec.displayName))")
             f.append("\"supported\": \(r.supported)")
             f.append("\"counted\": \(r.supported && r.counted)")
-            f.append("\"value\": " + (r.supported && r.counted ? jsonNumber(r.value * r.spec.scale) : "null"))
-            f.append("\"unit\": \(jsonString(r.spec.unit))")
-            f.append("\"enabled\": \(jsonNumber(r.enabled))")
-            f.append("\"running\": \(jsonNumber(r.running))")
-            f.append("\"percent_running\": \(cFormat("%.2f", r.enabled > 0 ? 100 * r.running / r.enabled : 100))")
-            if let n = r.noisePct { f.append("\"variance_pct\": \(cFormat("%.2f", n))") }
-            if let m = r.metric, m.hasValue, r.counted { f.append("\"metric_value\": \(cFormat("%.3f", m.value))"); f.append("\"metric_unit\": \(jsonString(m.unit))") }
+            f.append("\"value\": " + (r.supported && r.counted ? statJSONNumber(r.value * r.spec.scale) : "null"))
+            f.append("\"unit\": \(statJSONString(r.spec.unit))")
+            f.append("\"enabled\": \(statJSONNumber(r.enabled))")
+            f.append("\"running\": \(statJSONNumber(r.running))")
+            f.append("\"percent_running\": \(statCFormat("%.2f", r.enabled > 0 ? 100 * r.running / r.enabled : 100))")
+            if let n = r.noisePct { f.append("\"variance_pct\": \(statCFormat("%.2f", n))") }
+            if let m = r.metric, m.hasValue, r.counted { f.append("\"metric_value\": \(statCFormat("%.3f", m.value))"); f.append("\"metric_unit\": \(statJSONString(m.unit))") }
             out += "{" + f.joined(separator: ", ") + "}\n"
         }
         return out
@@ -474,7 +474,7 @@ public enum Stat {
 }
 
 extension String {
-    var trimmingCharactersNewline: String {
+    var statTrimmedRight: String {
         var s = Substring(self)
         while s.last == "\n" || s.last == " " || s.last == "\0" { s = s.dropLast() }
         return String(s)

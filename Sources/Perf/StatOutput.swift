@@ -41,10 +41,10 @@ struct StatFormat {
 
     /// The `%'18.2f` / `%18.0f` value column (or its CSV form).
     func valueText(_ v: Double, scaled: Bool) -> String {
-        if csvSep != nil { return scaled ? cFormat("%.2f", v) : cFormat("%.0f", v) }
-        var s = scaled ? cFormat("%.2f", v) : cFormat("%.0f", v)
-        if bigNum && !thousandsSep.isEmpty { s = groupThousands(s, sep: thousandsSep) }
-        return pad(s, 18, left: false)
+        if csvSep != nil { return scaled ? statCFormat("%.2f", v) : statCFormat("%.0f", v) }
+        var s = scaled ? statCFormat("%.2f", v) : statCFormat("%.0f", v)
+        if bigNum && !thousandsSep.isEmpty { s = statGroupThousands(s, sep: thousandsSep) }
+        return statPad(s, 18, left: false)
     }
 
     /// One counter line, without its trailing newline.
@@ -59,11 +59,11 @@ struct StatFormat {
             let what = r.supported ? "<not counted>" : "<not supported>"
             if let csv = csvSep {
                 out += what + csv + unit + csv + name
-                if runCount > 1 { out += csv + cFormat("%.2f", r.noisePct ?? 0) + "%" }
-                out += csv + "\(UInt64(min(max(0, r.running), 1.8e19)))" + csv + cFormat("%.2f", runningPct(r))
+                if runCount > 1 { out += csv + statCFormat("%.2f", r.noisePct ?? 0) + "%" }
+                out += csv + "\(UInt64(min(max(0, r.running), 1.8e19)))" + csv + statCFormat("%.2f", runningPct(r))
                 out += csv + csv
             } else {
-                out += pad(what, 18, left: false) + " " + pad(unit, StatFormat.unitWidth) + " " + pad(name, 25)
+                out += statPad(what, 18, left: false) + " " + statPad(unit, StatFormat.unitWidth) + " " + statPad(name, 25)
                 out += String(repeating: " ", count: StatFormat.metricLen)
                 out += noiseStd(r) + runningStd(r)
             }
@@ -73,19 +73,19 @@ struct StatFormat {
         let shown = r.value * r.spec.scale
         if let csv = csvSep {
             out += valueText(shown, scaled: scaled) + csv + unit + csv + name
-            if runCount > 1 { out += csv + cFormat("%.2f", r.noisePct ?? 0) + "%" }
-            out += csv + "\(UInt64(min(max(0, r.running.rounded()), 1.8e19)))" + csv + cFormat("%.2f", runningPct(r))
+            if runCount > 1 { out += csv + statCFormat("%.2f", r.noisePct ?? 0) + "%" }
+            out += csv + "\(UInt64(min(max(0, r.running.rounded()), 1.8e19)))" + csv + statCFormat("%.2f", runningPct(r))
             if let m = r.metric, m.hasValue {
-                out += csv + cFormat("%8.3f", m.value).trimmingLeadingSpaces + csv + m.unit
+                out += csv + statCFormat("%8.3f", m.value).statTrimmedLeft + csv + m.unit
             } else {
                 out += csv + csv
             }
             return out
         }
-        out += valueText(shown, scaled: scaled) + " " + pad(unit, StatFormat.unitWidth) + " " + pad(name, 32)
+        out += valueText(shown, scaled: scaled) + " " + statPad(unit, StatFormat.unitWidth) + " " + statPad(name, 32)
         if let m = r.metric, m.hasValue {
-            let head = " # " + cFormat("%8.3f", m.value)
-            out += head + " " + pad(m.unit, max(0, StatFormat.metricLen - head.utf8.count - 1))
+            let head = " # " + statCFormat("%8.3f", m.value)
+            out += head + " " + statPad(m.unit, max(0, StatFormat.metricLen - head.utf8.count - 1))
         } else {
             out += String(repeating: " ", count: StatFormat.metricLen)
         }
@@ -101,14 +101,14 @@ struct StatFormat {
         if let i = interval { out += "\"interval\" : \(i), " }
         if let (k, v) = r.jsonKey { out += "\"\(k)\" : \"\(v)\", " }
         let ok = r.supported && r.counted
-        let value = ok ? cFormat("%f", r.value * r.spec.scale) : (r.supported ? "<not counted>" : "<not supported>")
+        let value = ok ? statCFormat("%f", r.value * r.spec.scale) : (r.supported ? "<not counted>" : "<not supported>")
         out += "\"counter-value\" : \"\(value)\", \"unit\" : \"\(r.spec.unit)\", \"event\" : \"\(r.spec.displayName)\", "
-        if runCount > 1 { out += "\"variance\" : " + cFormat("%.2f", r.noisePct ?? 0) + ", " }
-        out += "\"event-runtime\" : \(UInt64(min(max(0, r.running.rounded()), 1.8e19))), \"pcnt-running\" : " + cFormat("%.2f", runningPct(r)) + ", "
+        if runCount > 1 { out += "\"variance\" : " + statCFormat("%.2f", r.noisePct ?? 0) + ", " }
+        out += "\"event-runtime\" : \(UInt64(min(max(0, r.running.rounded()), 1.8e19))), \"pcnt-running\" : " + statCFormat("%.2f", runningPct(r)) + ", "
         if !ok {
             out += "\"metric-value\" : 0.000000, \"metric-unit\" : \"\""
         } else if let m = r.metric {
-            out += "\"metric-value\" : " + cFormat("%f", m.hasValue ? m.value : 0) + ", \"metric-unit\" : \"\(m.unit)\""
+            out += "\"metric-value\" : " + statCFormat("%f", m.hasValue ? m.value : 0) + ", \"metric-unit\" : \"\(m.unit)\""
         } else {
             out += "\"metric-value\" : 0.000000, \"metric-unit\" : \"(null)\""
         }
@@ -119,17 +119,17 @@ struct StatFormat {
 
     func noiseStd(_ r: StatRow) -> String {
         guard runCount > 1, let p = r.noisePct, p != 0 else { return "" }
-        return "  ( +-" + cFormat("%6.2f", p) + "% )"
+        return "  ( +-" + statCFormat("%6.2f", p) + "% )"
     }
 
     func runningStd(_ r: StatRow) -> String {
         guard r.running != r.enabled else { return "" }
-        return "  (" + cFormat("%.2f", r.enabled > 0 ? 100 * r.running / r.enabled : 0) + "%)"
+        return "  (" + statCFormat("%.2f", r.enabled > 0 ? 100 * r.running / r.enabled : 0) + "%)"
     }
 
     /// The interval header (printed before the first interval and every 25th).
     func intervalHeader(mode: StatAggregation) -> String {
-        let unitCol = pad("unit", StatFormat.unitWidth, left: false)
+        let unitCol = statPad("unit", StatFormat.unitWidth, left: false)
         switch mode {
         case .perCPU: return "#           time CPU    " + "                counts \(unitCol) events\n"
         case .perThread: return "#           time             comm-pid" + "                  counts \(unitCol) events\n"
@@ -141,19 +141,19 @@ struct StatFormat {
 enum StatAggregation { case global, perCPU, perThread }
 
 /// The `%6lu.%09lu` timestamp of an interval line.
-func intervalStamp(_ ns: UInt64) -> String {
-    pad("\(ns / 1_000_000_000)", 6, left: false) + "." + pad("\(ns % 1_000_000_000)", 9, left: false, fill: "0")
+func statIntervalStamp(_ ns: UInt64) -> String {
+    statPad("\(ns / 1_000_000_000)", 6, left: false) + "." + statPad("\(ns % 1_000_000_000)", 9, left: false, fill: "0")
 }
 
 /// printf of one double (perf's formats), locale-independent.
-func cFormat(_ fmt: String, _ v: Double) -> String {
+func statCFormat(_ fmt: String, _ v: Double) -> String {
     var buf = [CChar](repeating: 0, count: 128)
     let n = withVaList([v]) { vsnprintf(&buf, buf.count, fmt, $0) }
     guard n >= 0 else { return "" }
     return String(decoding: buf[0..<min(Int(n), buf.count - 1)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
-func pad(_ s: String, _ width: Int, left: Bool = true, fill: Character = " ") -> String {
+func statPad(_ s: String, _ width: Int, left: Bool = true, fill: Character = " ") -> String {
     let n = s.count
     guard n < width else { return s }
     let p = String(repeating: fill, count: width - n)
@@ -161,7 +161,7 @@ func pad(_ s: String, _ width: Int, left: Bool = true, fill: Character = " ") ->
 }
 
 /// "1234567.89" → "1,234,567.89" (perf's `%'` with a grouping locale).
-func groupThousands(_ s: String, sep: String) -> String {
+func statGroupThousands(_ s: String, sep: String) -> String {
     var intPart = Substring(s), rest = Substring("")
     if let dot = s.firstIndex(of: ".") { intPart = s[..<dot]; rest = s[dot...] }
     var sign = ""
@@ -176,7 +176,7 @@ func groupThousands(_ s: String, sep: String) -> String {
 }
 
 /// The thousands separator of the user's LC_NUMERIC (perf calls setlocale(LC_ALL, "")); "" in C/POSIX.
-func localeThousandsSeparator() -> String {
+func statThousandsSeparator() -> String {
     guard setlocale(LC_NUMERIC, "") != nil, let lc = localeconv() else { return "" }
     let sep = lc.pointee.thousands_sep.map { String(cString: $0) } ?? ""
     setlocale(LC_NUMERIC, "C")
@@ -184,7 +184,7 @@ func localeThousandsSeparator() -> String {
 }
 
 extension String {
-    var trimmingLeadingSpaces: String { String(drop { $0 == " " }) }
+    var statTrimmedLeft: String { String(drop { $0 == " " }) }
 }
 
 /// Mean and standard error of the mean, as perf's stat.c (Welford; stddev_stats = sqrt(var / n)).
@@ -206,7 +206,7 @@ struct RunningStats {
 }
 
 /// JSON string escaping for --json.
-func jsonString(_ s: String) -> String {
+func statJSONString(_ s: String) -> String {
     var o = "\""
     for u in s.unicodeScalars {
         switch u {
@@ -214,14 +214,14 @@ func jsonString(_ s: String) -> String {
         case "\\": o += "\\\\"
         case "\n": o += "\\n"
         default:
-            if u.value < 0x20 { o += "\\u" + pad(String(u.value, radix: 16), 4, left: false, fill: "0") } else { o.unicodeScalars.append(u) }
+            if u.value < 0x20 { o += "\\u" + statPad(String(u.value, radix: 16), 4, left: false, fill: "0") } else { o.unicodeScalars.append(u) }
         }
     }
     return o + "\""
 }
 
-func jsonNumber(_ v: Double) -> String {
+func statJSONNumber(_ v: Double) -> String {
     if v.isNaN || v.isInfinite { return "null" }
     if v == v.rounded() && abs(v) < 1e15 { return "\(Int64(v))" }
-    return cFormat("%.6f", v)
+    return statCFormat("%.6f", v)
 }

@@ -121,8 +121,11 @@ import PerfData
         let nopid = try sonde(["perf", "stat", "-p", "99999999"])
         #expect(nopid.status != 0 && nopid.stderr.contains("no such process"), "\(nopid.stderr)")
         let st = try sonde(["perf", "stat", "-e", "cs", "--", "sh", "-c", "exit 3"])
-        let pst = try run("perf", ["stat", "-e", "cs", "--", "sh", "-c", "exit 3"])
-        #expect(st.status == 3 && pst.status == 3)
+        #expect(st.status == 3)
+        // perf 6.1 passes the status through too, though here it sometimes loses the race with its own
+        // reaping and exits 0 (seen 1 run in 6): one 3 in a few tries is the oracle.
+        let perfPasses = try (0..<4).contains { _ in try run("perf", ["stat", "-e", "cs", "--", "sh", "-c", "exit 3"]).status == 3 }
+        #expect(perfPasses)
         let missing = try sonde(["perf", "stat", "--", "/nonexistent/cmd"])
         #expect(missing.status != 0 && missing.stderr.hasPrefix("sonde perf stat: "))
     }
@@ -204,7 +207,7 @@ import PerfData
         #expect(f.line(row, timePrefix: nil).hasSuffix("  (25.00%)"))
         let csv = StatFormat(csvSep: ";", bigNum: false, runCount: 1, thousandsSep: "")
         #expect(csv.line(row, timePrefix: nil) == "100;;cs;50;25.00;;")
-        #expect(intervalStamp(1_234_567_891) == "     1.234567891")
+        #expect(statIntervalStamp(1_234_567_891) == "     1.234567891")
         var s = RunningStats(); for x in [1.0, 2.0, 3.0] { s.add(x) }
         #expect(abs(s.stddevOfMean - (1.0 / 3.0).squareRoot()) < 1e-12)
     }
