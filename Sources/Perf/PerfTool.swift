@@ -26,6 +26,8 @@ public enum PerfTool {
         let rest = Array(args.dropFirst())
         switch sub {
         // One line per subcommand as they land, e.g. `case "stat": return try Stat.run(rest)`.
+        case "stat": return try Stat.run(rest)
+        case "list": return try List.run(rest)
         default:
             _ = rest
             throw PerfUsageError("'\(sub)' is not a perf command. See 'sonde perf --help'.")

@@ -207,7 +207,7 @@ public enum EventNames {
             let d = distance(name.lowercased(), n.lowercased())
             if best == nil || d < best!.1 { best = (n, d) }
         }
-        guard let b = best, b.1 <= max(2, name.count / 2) else { return nil }
+        guard let b = best, b.1 <= max(1, name.count / 3) else { return nil }
         return b.0
     }
 }

@@ -89,11 +89,11 @@ public struct EventSpec: Equatable, Sendable {
     /// The name perf prints: the event as the user wrote it, modifiers included ("task-clock:u", "cs").
     public var displayName: String
     /// The unit perf stat prints ("msec" for the clocks, "" otherwise).
-    public var unit: String { type == PerfEventType.software && (config == 0 || config == 1) ? "msec" : (isDurationTool ? "ns" : "") }
+    public var unit: String { type == PerfEventType.software && (config == 0 || config == 1) ? "msec" : (isTool ? "ns" : "") }
     /// The factor perf stat applies to the count (clocks count nanoseconds, shown in msec).
     public var scale: Double { unit == "msec" ? 1e-6 : 1 }
     public var isClock: Bool { type == PerfEventType.software && (config == 0 || config == 1) }
-    var isDurationTool: Bool { if case .tool("duration_time") = kind { return true }; return false }
+    var isTool: Bool { if case .tool = kind { return true }; return false }
 
     public init(kind: Kind, type: UInt32, config: UInt64, modifiers: EventModifiers = EventModifiers(), displayName: String) {
         self.kind = kind; self.type = type; self.config = config; self.modifiers = modifiers; self.displayName = displayName
@@ -117,6 +117,11 @@ public struct EventSpec: Equatable, Sendable {
             return spec
         }
         if head == "mem" { throw EventSpecError(event: s, reason: "hardware breakpoints (mem:) are not supported by sonde") }
+        if parts.count == 2, !parts[1].isEmpty, parts[1].allSatisfy({ "ukhGHIpPSDeW".contains($0) }),
+           let sugg = EventNames.suggestion(for: head) {
+            // "instrucions:u" reads like a misspelt event with modifiers, not a tracepoint "sys:name".
+            throw EventSpecError(event: s, reason: "unknown event (did you mean '\(sugg):\(parts[1])'?); 'sonde perf list' lists the events")
+        }
         if parts.count >= 2 {
             guard parts.count <= 3 else { throw EventSpecError(event: s, reason: "too many ':'") }
             let sys = head, name = String(parts[1])

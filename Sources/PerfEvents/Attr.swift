@@ -59,6 +59,30 @@ public enum PerfAttr {
         return a
     }
 
+    /// A sampling attr for an `-e` event (perf record/top): `Sampler.defaultAttr` (mmap/comm/task,
+    /// sample_id_all, enable_on_exec, inherit) with the event's type/config and modifier bits, sampling at
+    /// `freq` Hz, or every `period` events when given.
+    public static func sampling(_ spec: EventSpec, freq: UInt64 = 999, period: UInt64? = nil, callchain: Bool = false,
+                                enableOnExec: Bool = true, tracefs: String = Tracefs.root) throws(PerfEventError) -> perf_event_attr {
+        var a = Sampler.defaultAttr(freq: freq, callchain: callchain, enableOnExec: enableOnExec)
+        a.type = spec.type
+        a.config = spec.config
+        if case .tracepoint(let sys, let name) = spec.kind {
+            a.config = try Tracefs.tracepointID(system: sys, name: name, root: tracefs)
+            // perf samples every tracepoint hit (period 1) and records its RAW payload.
+            a.freq = 0
+            a.sample_period = 1
+            a.sample_type |= SampleType.raw | SampleType.cpu
+        }
+        if case .tool = spec.kind { throw PerfEventError(kind: .notSupported, what: spec.displayName) }
+        if let period {
+            a.freq = 0
+            a.sample_period = period
+        }
+        apply(spec.modifiers, to: &a)
+        return a
+    }
+
     /// Sets the exclude_*, precise_ip, pinned and exclusive bits of a modifier string.
     public static func apply(_ m: EventModifiers, to a: inout perf_event_attr) {
         a.exclude_user = m.excludeUser ? 1 : 0
@@ -92,6 +116,17 @@ public enum Tracefs {
             throw PerfEventError(kind: .unknownTracepoint("\(system):\(name)"), what: "\(system):\(name)", errno: ENOENT)
         }
         return id
+    }
+
+    /// Tracepoint names by id ("sched:sched_switch"), for naming attrs read from files.
+    public static func tracepointNames(root: String = Tracefs.root) -> [UInt64: String] {
+        var out: [UInt64: String] = [:]
+        for (sys, ev) in tracepoints(root: root) {
+            if let s = readSmallFile("\(root)/events/\(sys)/\(ev)/id"), let id = UInt64(s.filter { !$0.isWhitespace }) {
+                out[id] = "\(sys):\(ev)"
+            }
+        }
+        return out
     }
 
     /// Every tracepoint as (system, event), sorted as perf list sorts them (byte order of each part).

@@ -43,6 +43,13 @@ public final class CounterSet: @unchecked Sendable {
             for spec in g.events {
                 var ev = Event(spec: spec, groupIndex: gi, unsupported: nil)
                 var row: [Counter?] = []
+                if case .tool = spec.kind {
+                    // duration_time, user_time, system_time: measured by the caller, nothing to open.
+                    idxs.append(events.count)
+                    events.append(ev)
+                    counters.append(Array(repeating: nil, count: inst.count))
+                    continue
+                }
                 do {
                     var a = try PerfAttr.counting(spec)
                     a.inherit = inherit ? 1 : 0

@@ -1,0 +1,75 @@
+import Unwind
+
+/// A sample as the session needs it, whatever file or ring buffer it came from.
+public struct SampleInput {
+    public var attr: Int = 0
+    public var pid: Int32 = -1
+    public var tid: Int32 = -1
+    public var time: UInt64? = nil
+    public var cpu: UInt32? = nil
+    public var period: UInt64 = 1
+    public var ip: UInt64 = 0
+    /// PERF_RECORD_MISC_CPUMODE: 1 kernel, 2 user, 3 hypervisor, 4 guest kernel, 5 guest user.
+    public var cpumode: UInt16 = 2
+    /// PERF_SAMPLE_CALLCHAIN as recorded: context markers and addresses, leaf first.
+    public var callchain: [UInt64]? = nil
+    /// PERF_SAMPLE_REGS_USER (abi, mask, values) and PERF_SAMPLE_STACK_USER (the copy from sp on).
+    public var userRegisters: (abi: UInt64, mask: UInt64, values: [UInt64])? = nil
+    public var userStack: [UInt8]? = nil
+    public init() {}
+}
+
+/// Resolves samples of a recording to threads, objects, functions and call chains: the machine model
+/// fed with side-band records in time order, plus DWARF unwinding of stack copies.
+public final class Session {
+    public let machine: Machine
+    public var arch: Architecture
+    public var maxStack: Int
+    public private(set) var unwinder: SampleUnwinder
+
+    public init(source: SymbolSource, arch: Architecture = .x86_64, maxStack: Int = 127) {
+        machine = Machine(source: source)
+        self.arch = arch
+        self.maxStack = maxStack
+        unwinder = SampleUnwinder(machine: machine, maxFrames: maxStack)
+    }
+
+    static let contextMax: UInt64 = 0xffff_ffff_ffff_f001   // (u64)-4095
+    static let contextKernel: UInt64 = 0xffff_ffff_ffff_ff80 // (u64)-128
+    static let contextUser: UInt64 = 0xffff_ffff_ffff_fe00   // (u64)-512
+
+    /// The sample's addresses, leaf first, each with its mode: from the recorded call chain (context
+    /// markers switch kernel/user), extended by unwinding the user stack copy when there is one.
+    public func addresses(_ s: SampleInput) -> [(UInt64, Bool)] {
+        var out: [(UInt64, Bool)] = []
+        let sampleKernel = s.cpumode == 1 || s.cpumode == 3 || s.cpumode == 4
+        if let chain = s.callchain, !chain.isEmpty {
+            var kernel = sampleKernel
+            for a in chain {
+                if a >= Self.contextMax {
+                    if a == Self.contextKernel { kernel = true } else if a == Self.contextUser { kernel = false }
+                    continue
+                }
+                out.append((a, kernel))
+                if out.count >= maxStack { break }
+            }
+        }
+        if let regs = s.userRegisters, regs.abi == 2, let stack = s.userStack,
+           let set = SampleUnwinder.registers(arch: arch, mask: regs.mask, values: regs.values) {
+            // perf records the kernel part as CALLCHAIN (exclude_callchain_user) and the user part as a copy.
+            let thread = machine.thread(pid: s.pid, tid: s.tid)
+            let user = unwinder.unwind(thread, registers: set, stack: stack)
+            out.removeAll { !$0.1 }
+            for a in user.prefix(max(0, maxStack - out.count)) { out.append((a, false)) }
+        }
+        if out.isEmpty { out.append((s.ip, sampleKernel)) }
+        return out
+    }
+
+    /// Resolves a sample for histograms and scripts.
+    public func resolve(_ s: SampleInput) -> ResolvedSample {
+        let thread = machine.thread(pid: s.pid, tid: s.tid)
+        let frames = addresses(s).map { machine.resolve(thread, $0.0, kernel: $0.1) }
+        return ResolvedSample(thread: thread, comm: thread.comm, cpu: s.cpu ?? 0, period: s.period, frames: frames)
+    }
+}
