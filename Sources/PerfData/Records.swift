@@ -34,6 +34,9 @@ public struct MmapRecord: Sendable, Hashable {
     public var pid: UInt32, tid: UInt32
     public var addr: UInt64, len: UInt64, pgoff: UInt64
     public var filename: String
+    public init(pid: UInt32, tid: UInt32, addr: UInt64, len: UInt64, pgoff: UInt64, filename: String) {
+        self.pid = pid; self.tid = tid; self.addr = addr; self.len = len; self.pgoff = pgoff; self.filename = filename
+    }
 }
 
 /// MMAP2: a mapping with device/inode or (misc 0x4000) a build-id.
@@ -58,17 +61,22 @@ public struct CommRecord: Sendable, Hashable {
     public var pid: UInt32, tid: UInt32
     public var comm: String
     public var exec: Bool
+    public init(pid: UInt32, tid: UInt32, comm: String, exec: Bool) { self.pid = pid; self.tid = tid; self.comm = comm; self.exec = exec }
 }
 
 /// FORK or EXIT.
 public struct TaskRecord: Sendable, Hashable {
     public var pid: UInt32, ppid: UInt32, tid: UInt32, ptid: UInt32
     public var time: UInt64
+    public init(pid: UInt32, ppid: UInt32, tid: UInt32, ptid: UInt32, time: UInt64) {
+        self.pid = pid; self.ppid = ppid; self.tid = tid; self.ptid = ptid; self.time = time
+    }
 }
 
 /// THROTTLE / UNTHROTTLE.
 public struct ThrottleRecord: Sendable, Hashable {
     public var time: UInt64, id: UInt64, streamID: UInt64
+    public init(time: UInt64, id: UInt64, streamID: UInt64) { self.time = time; self.id = id; self.streamID = streamID }
 }
 
 /// SWITCH_CPU_WIDE: the other task of the switch.
@@ -76,17 +84,24 @@ public struct SwitchRecord: Sendable, Hashable {
     public var out: Bool, preempt: Bool
     /// Next (switch out) or previous (switch in) task; 0 for the per-task SWITCH record.
     public var otherPid: UInt32, otherTid: UInt32
+    public init(out: Bool, preempt: Bool, otherPid: UInt32, otherTid: UInt32) {
+        self.out = out; self.preempt = preempt; self.otherPid = otherPid; self.otherTid = otherTid
+    }
 }
 
 /// KSYMBOL: a kernel symbol (BPF program, ftrace trampoline) registered or removed.
 public struct KSymbolRecord: Sendable, Hashable {
     public var addr: UInt64, len: UInt32, ksymType: UInt16, flags: UInt16
     public var name: String
+    public init(addr: UInt64, len: UInt32, ksymType: UInt16, flags: UInt16, name: String) {
+        self.addr = addr; self.len = len; self.ksymType = ksymType; self.flags = flags; self.name = name
+    }
 }
 
 /// One ID_INDEX entry: which attr (idx), cpu and thread a sample id belongs to.
 public struct IDIndexEntry: Sendable, Hashable {
     public var id: UInt64, idx: UInt64, cpu: UInt64, tid: UInt64
+    public init(id: UInt64, idx: UInt64, cpu: UInt64, tid: UInt64) { self.id = id; self.idx = idx; self.cpu = cpu; self.tid = tid }
 }
 
 /// A decoded record. Types without a dedicated case are `.other` (their bytes stay in the RawRecord).
