@@ -143,7 +143,10 @@ public final class SymbolSource {
         self.demangle = demangle
     }
 
-    func displayName(_ raw: String) -> String {
+    func displayName(_ name: String) -> String {
+        // Symbol versions ("__libc_start_main@@GLIBC_2.34") are not part of the function's name in reports.
+        var raw = name
+        if let at = raw.firstIndex(of: "@"), at != raw.startIndex { raw = String(raw[..<at]) }
         guard demangle, raw.hasPrefix("_Z") || raw.hasPrefix("_R") else { return raw }
         return Demangler.demangle(raw) ?? raw
     }

@@ -30,11 +30,12 @@ public struct ChainFrame {
 public struct ResolvedSample {
     public var thread: Machine.Thread
     public var comm: String
-    public var cpu: UInt32
+    /// -1 when the recording has no CPU field.
+    public var cpu: Int32
     public var period: UInt64
     /// Leaf first: frames[0] is the sampled address.
     public var frames: [Machine.Location]
-    public init(thread: Machine.Thread, comm: String, cpu: UInt32, period: UInt64, frames: [Machine.Location]) {
+    public init(thread: Machine.Thread, comm: String, cpu: Int32, period: UInt64, frames: [Machine.Location]) {
         self.thread = thread
         self.comm = comm
         self.cpu = cpu
@@ -110,10 +111,13 @@ public final class HistEntry {
     let chains = ChainNode(key: .address(0), name: "")
     /// Tie-break keys in sort order (perf compares keys when periods are equal).
     let order: [String]
+    /// Creation order: perf keeps ties in this order when call chains are collected.
+    let serial: Int
 
-    init(values: [SortKey: String], order: [String]) {
+    init(values: [SortKey: String], order: [String], serial: Int) {
         self.values = values
         self.order = order
+        self.serial = serial
     }
 }
 
@@ -206,7 +210,7 @@ public final class Hists {
         if let e = byKey[key] { return e }
         var values: [SortKey: String] = [:]
         for k in sortKeys { values[k] = text(k, s, l) }
-        let e = HistEntry(values: values, order: sortKeys.map { values[$0] ?? "" })
+        let e = HistEntry(values: values, order: sortKeys.map { values[$0] ?? "" }, serial: entries.count)
         byKey[key] = e
         entries.append(e)
         return e
@@ -230,18 +234,24 @@ public final class Hists {
         case .srcfile:
             guard let (file, _) = lineOf(l) else { return "" }
             return file.split(separator: "/").last.map(String.init) ?? file
-        case .cpu: return Self.pad(String(s.cpu), 3)
+        case .cpu:
+            // perf's "%*.*d" with precision 3: 0 -> "000", -1 -> "-001".
+            let digits = String(abs(Int(s.cpu))).leftPad(3)
+            return s.cpu < 0 ? "-" + digits : digits
         }
     }
 
     static func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
 
-    /// Entries in report order: by (accumulated, with --children) period, then self period, then keys.
-    public func sorted() -> [HistEntry] {
-        entries.sorted { a, b in
-            let pa = children ? a.accumulatedPeriod : a.period, pb = children ? b.accumulatedPeriod : b.period
+    /// Entries in report order: by (accumulated, with --children) period, then self period, then (as perf 6
+    /// orders ties) creation order when call chains are kept, else the key columns.
+    public func sorted(bySelf: Bool = false) -> [HistEntry] {
+        let acc = children && !bySelf
+        return entries.sorted { a, b in
+            let pa = acc ? a.accumulatedPeriod : a.period, pb = acc ? b.accumulatedPeriod : b.period
             if pa != pb { return pa > pb }
             if a.period != b.period { return a.period > b.period }
+            if callchain != nil { return a.serial < b.serial }
             return a.order.lexicographicallyPrecedes(b.order)
         }
     }

@@ -18,7 +18,8 @@ public struct PerfOption: Sendable {
 
     public static func flag(_ short: Character?, _ long: String) -> PerfOption { PerfOption(short: short, long: long, kind: .flag) }
     public static func value(_ short: Character?, _ long: String) -> PerfOption { PerfOption(short: short, long: long, kind: .value) }
-    /// A long option whose value is optional (`--call-graph` alone vs `--call-graph=dwarf`); only `=` attaches one.
+    /// An option whose value is optional (perf's OPT_CALLBACK_DEFAULT, `perf report -g [mode]`): the value is
+    /// attached, or the next word when there is one that does not start with `-`.
     public static func optional(_ short: Character?, _ long: String) -> PerfOption { PerfOption(short: short, long: long, kind: .optionalValue) }
 }
 
@@ -48,6 +49,11 @@ public struct PerfArguments: Sendable {
             guard i < args.count else { throw PerfUsageError("option `\(what)' requires a value") }
             return args[i]
         }
+        func optionalNext() -> String {
+            guard i + 1 < args.count, !args[i + 1].hasPrefix("-") else { return "" }
+            i += 1
+            return args[i]
+        }
         while i < args.count {
             let a = args[i]
             if a == "--" { out.positional = Array(args[(i + 1)...]); return out }
@@ -57,14 +63,19 @@ public struct PerfArguments: Sendable {
                 if let eq = body.firstIndex(of: "=") {
                     name = String(body[..<eq]); inline = String(body[body.index(after: eq)...])
                 } else { name = String(body); inline = nil }
-                if let o = options.first(where: { $0.long == name }) {
+                // perf accepts any unambiguous prefix of a long option (`--comm` for `--comms`).
+                let exact = options.first { $0.long == name }
+                let prefixed = options.filter { $0.long.hasPrefix(name) }
+                if let o = exact ?? (prefixed.count == 1 ? prefixed[0] : nil) {
+                    let name = o.long
                     switch o.kind {
                     case .flag:
                         if inline != nil { throw PerfUsageError("option `\(name)' takes no value") }
                         out.occurrences.append((name, "1"))
                     case .value:
                         if let inline { out.occurrences.append((name, inline)) } else { out.occurrences.append((name, try next(name))) }
-                    case .optionalValue: out.occurrences.append((name, inline ?? ""))
+                    case .optionalValue:
+                        if let inline { out.occurrences.append((name, inline)) } else { out.occurrences.append((name, optionalNext())) }
                     }
                 } else if name.hasPrefix("no-"), let o = options.first(where: { $0.long == name.dropFirst(3) }), o.kind == .flag, inline == nil {
                     out.occurrences.append((o.long, "0"))
@@ -78,7 +89,7 @@ public struct PerfArguments: Sendable {
                     guard let o = options.first(where: { $0.short == c }) else { throw PerfUsageError("unknown switch `\(c)'") }
                     if o.kind == .flag { out.occurrences.append((o.long, "1")); continue }
                     if !rest.isEmpty { out.occurrences.append((o.long, String(rest))); break }
-                    if o.kind == .optionalValue { out.occurrences.append((o.long, "")); break }
+                    if o.kind == .optionalValue { out.occurrences.append((o.long, optionalNext())); break }
                     out.occurrences.append((o.long, try next(String(c))))
                     break
                 }

@@ -25,9 +25,11 @@ public enum PerfTool {
         }
         let rest = Array(args.dropFirst())
         switch sub {
-        // One line per subcommand as they land, e.g. `case "stat": return try Stat.run(rest)`.
         case "stat": return try Stat.run(rest)
         case "list": return try List.run(rest)
+        case "report": return try Report.run(rest)
+        case "script": return try Script.run(rest)
+        case "annotate": return try AnnotateCommand.run(rest)
         default:
             _ = rest
             throw PerfUsageError("'\(sub)' is not a perf command. See 'sonde perf --help'.")

@@ -7,7 +7,11 @@ public final class ReportBuilder {
     public var lostSamples: UInt64 = 0
     private let lineOf: (Machine.Location) -> (file: String, line: UInt32)?
 
-    public init(options: ReportOptions, eventNames: [String], hasCallchains: Bool) {
+    public init(options given: ReportOptions, eventNames: [String], hasCallchains: Bool) {
+        var options = given
+        // A filter down to one comm or dso makes its key redundant: perf neither shows nor sorts by it.
+        if options.comms?.count == 1 && options.sortKeys.count > 1 { options.sortKeys.removeAll { $0 == .comm } }
+        if options.dsos?.count == 1 && options.sortKeys.count > 1 { options.sortKeys.removeAll { $0 == .dso } }
         self.options = options
         self.eventNames = eventNames
         lineOf = { l in l.dso?.sourceLine(atFileAddress: l.fileAddress) }
@@ -36,6 +40,8 @@ public final class ReportBuilder {
         var out = ""
         if !options.quiet {
             out += "# To display the perf.data header info, please use --header/--header-only options.\n#\n"
+            if let c = options.commsText { out += "# comm: \(c)\n" }
+            if let d = options.dsosText { out += "# dso: \(d)\n" }
             out += "#\n# Total Lost Samples: \(lostSamples)\n#\n"
         }
         for (i, h) in hists.enumerated() where h.totalSamples > 0 || hists.count == 1 {
@@ -83,5 +89,43 @@ public final class ReportBuilder {
         if n > 1_000_000 { return "\(n / 1_000_000)M" }
         if n > 1000 { return "\(n / 1000)K" }
         return "\(n) "
+    }
+}
+
+import Render
+
+extension ReportBuilder {
+    /// sonde's JSON report: per event, entries with their percentages, periods, samples and key columns.
+    public func renderJSON() -> String {
+        var events: [JSON] = []
+        for (i, h) in hists.enumerated() {
+            let total = Double(max(h.totalPeriod, 1))
+            var rows: [JSON] = []
+            for e in h.sorted() {
+                var o: [(String, JSON)] = [
+                    ("overhead", .double(Double(e.period) * 100 / total)),
+                    ("period", .int(Int64(clamping: e.period))),
+                    ("samples", .int(Int64(clamping: e.samples))),
+                ]
+                if h.children {
+                    o.append(("children", .double(Double(e.accumulatedPeriod) * 100 / total)))
+                    o.append(("children_period", .int(Int64(clamping: e.accumulatedPeriod))))
+                }
+                for k in h.sortKeys {
+                    var v = e.values[k] ?? ""
+                    if k == .sym, v.count > 4 { v = String(v.dropFirst(4)) }
+                    if k == .pid || k == .tid || k == .cpu { v = v.trimmingSpaces }
+                    o.append((k.rawValue, .string(v)))
+                }
+                rows.append(.object(o))
+            }
+            events.append(.object([
+                ("event", .string(eventNames[i])),
+                ("samples", .int(Int64(clamping: h.totalSamples))),
+                ("event_count", .int(Int64(clamping: h.totalPeriod))),
+                ("entries", .array(rows)),
+            ]))
+        }
+        return JSON.object([("lost_samples", .int(Int64(clamping: lostSamples))), ("events", .array(events))]).serialized(pretty: true) + "\n"
     }
 }

@@ -9,6 +9,9 @@ public struct ReportOptions: Sendable {
     public var callchainGiven = false
     public var percentLimit: Double = 0
     public var comms: Set<String>? = nil
+    /// The filter lists as given (perf echoes them in the report header).
+    public var commsText: String? = nil
+    public var dsosText: String? = nil
     public var dsos: Set<String>? = nil
     public var symbols: Set<String>? = nil
     public var pids: Set<Int32>? = nil
@@ -73,6 +76,8 @@ public struct ReportOptions: Sendable {
             a.value(name).map { Set($0.split(separator: ",").map { String($0).trimmingSpaces }) }
         }
         o.comms = set("comms")
+        o.commsText = a.value("comms")
+        o.dsosText = a.value("dsos")
         o.dsos = set("dsos")
         o.symbols = set("symbols")
         func ids(_ name: String) throws(PerfUsageError) -> Set<Int32>? {

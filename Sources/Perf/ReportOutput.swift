@@ -26,7 +26,7 @@ public struct ReportRenderer {
     func header(_ o: ReportColumns.Overhead, children: Bool) -> String {
         switch o {
         case .children: return "Children"
-        case .overhead: return children ? "Self" : "Overhead"
+        case .overhead: return children && columns.overhead.contains(.children) ? "Self" : "Overhead"
         case .sample: return "Samples"
         case .period: return "Period"
         }
@@ -35,20 +35,22 @@ public struct ReportRenderer {
     /// Header lines and entries of one histogram.
     public func render(_ h: Hists, into out: inout String) {
         let total = h.totalPeriod
-        let entries = h.sorted().filter { percent(h.children ? $0.accumulatedPeriod : $0.period, total) >= percentLimit }
+        // -F without a children column sorts and limits by self overhead (perf keeps the entries).
+        let bySelf = !h.children || !columns.overhead.contains(.children)
+        let entries = h.sorted(bySelf: bySelf).filter { percent(bySelf ? $0.period : $0.accumulatedPeriod, total) >= percentLimit }
         // Widths: headers and every shown value.
         var widths: [Int] = []
         var headers: [String] = []
         var overheadValues: [[String]] = columns.overhead.map { _ in [] }
         for (c, o) in columns.overhead.enumerated() {
             for e in entries { overheadValues[c].append(value(o, e, h)) }
-            let w = max(o == .sample || o == .period ? 0 : 8, header(o, children: h.children).count,
+            let w = max(o == .sample || o == .period ? 12 : 8, header(o, children: h.children).count,
                         overheadValues[c].map(\.count).max() ?? 0)
             widths.append(w)
             headers.append(header(o, children: h.children))
         }
         for k in columns.keys {
-            let w = max(k.header.count, entries.map { $0.values[k]?.count ?? 0 }.max() ?? 0)
+            let w = k == .cpu ? 3 : max(k.header.count, entries.map { $0.values[k]?.count ?? 0 }.max() ?? 0)
             widths.append(w)
             headers.append(k.header)
         }
@@ -58,7 +60,8 @@ public struct ReportRenderer {
         out += "# "
         for (i, t) in headers.enumerated() {
             if i > 0 { out += sep ?? "  " }
-            out += sep != nil ? t : (i < nOver ? Hists.pad(t, widths[i]) : t.padding(widths[i]))
+            let right = i < nOver || [.pid, .tid, .cpu].contains(columns.keys[i - nOver])
+            out += sep != nil ? t : (right ? Hists.pad(t, widths[i]) : t.padding(widths[i]))
         }
         out += "\n"
         if sep == nil {
@@ -83,7 +86,7 @@ public struct ReportRenderer {
             }
             out += line + "\n"
             if let cc = h.callchain, cc.mode != .none {
-                let parent = h.children ? e.accumulatedPeriod : e.period
+                let parent = bySelf ? e.period : e.accumulatedPeriod
                 renderChains(e.chains, cc, total: total, parent: parent, into: &out)
             }
         }
@@ -95,8 +98,8 @@ public struct ReportRenderer {
         switch o {
         case .children: return formatPercent(percent(e.accumulatedPeriod, h.totalPeriod))
         case .overhead: return formatPercent(percent(e.period, h.totalPeriod))
-        case .sample: return String(h.children ? e.accumulatedSamples : e.samples)
-        case .period: return String(h.children ? e.accumulatedPeriod : e.period)
+        case .sample: return String(e.samples)
+        case .period: return String(e.period)
         }
     }
 
@@ -202,7 +205,6 @@ public struct ReportRenderer {
             for c in sortedChildren(n, minHit: minHit) { walk(c, p) }
         }
         walk(root, [])
-        out += "\n"
     }
 }
 

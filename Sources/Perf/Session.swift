@@ -70,6 +70,6 @@ public final class Session {
     public func resolve(_ s: SampleInput) -> ResolvedSample {
         let thread = machine.thread(pid: s.pid, tid: s.tid)
         let frames = addresses(s).map { machine.resolve(thread, $0.0, kernel: $0.1) }
-        return ResolvedSample(thread: thread, comm: thread.comm, cpu: s.cpu ?? 0, period: s.period, frames: frames)
+        return ResolvedSample(thread: thread, comm: thread.comm, cpu: s.cpu.map { Int32(bitPattern: $0) } ?? -1, period: s.period, frames: frames)
     }
 }

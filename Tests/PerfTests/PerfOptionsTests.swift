@@ -24,6 +24,9 @@ struct PerfOptionsTests {
         #expect(a.positional == ["-x"])
         let b = try PerfArguments.parse(["--call-graph=dwarf,4096"], options: options)
         #expect(b.value("call-graph") == "dwarf,4096")
+        let c = try PerfArguments.parse(["--call-graph", "none", "--childr"], options: options)
+        #expect(c.value("call-graph") == "none", "an optional value takes the next word unless it is an option")
+        #expect(c.has("children"), "an unambiguous prefix names the option")
     }
 
     @Test func errorsNameTheOffendingOption() {

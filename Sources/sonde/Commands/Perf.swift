@@ -17,9 +17,17 @@ struct PerfCommand: ParsableCommand {
         do {
             let status = try PerfTool.run(args)
             if status != 0 { throw ExitCode(status) }
+        } catch let e as PerfToolError {
+            writeOut("sonde perf\(sub): \(e.description)\n", fd: 2)
+            throw ExitCode(1)
         } catch let e as PerfUsageError {
             writeOut("sonde perf\(sub): \(e.description)\n", fd: 2)
             throw ExitCode(129)
+        } catch let e as ExitCode {
+            throw e
+        } catch {
+            writeOut("sonde perf\(sub): \(error)\n", fd: 2)
+            throw ExitCode(1)
         }
     }
 }

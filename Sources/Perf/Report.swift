@@ -1,0 +1,53 @@
+import Glibc
+import PerfData
+
+/// `perf report`: reads a recording and prints the histogram (stdio; `--json` is sonde's addition).
+public enum Report {
+    public static func run(_ args: [String]) throws -> Int32 {
+        let o = try ReportOptions.parse(args)
+        let rec = try Recording.open(o.input, symfs: o.symfs, kallsyms: o.kallsyms, demangle: o.demangle, maxStack: o.maxStack)
+        if o.header || o.headerOnly {
+            writeString(HeaderText.render(rec.file, path: o.input), fd: 1)
+            if o.headerOnly { return 0 }
+        }
+        let builder = ReportBuilder(options: o, eventNames: rec.eventNames, hasCallchains: rec.hasCallchains)
+        try rec.replayNamed { attr, _, input in
+            builder.add(rec.session.resolve(input), attr: attr)
+        }
+        builder.lostSamples = rec.lostSamples
+        writeString(o.json ? builder.renderJSON() : builder.render(), fd: 1)
+        return 0
+    }
+}
+
+extension Recording {
+    /// Opens a recording, turning a missing file or a malformed one into one line naming the file.
+    static func open(_ path: String, symfs: String = "", kallsyms: String? = nil, demangle: Bool = true, maxStack: Int = 127) throws -> Recording {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            throw PerfToolError("\(path): \(String(cString: strerror(errno)))")
+        }
+        do {
+            return try Recording(path: path, symfs: symfs, kallsyms: kallsyms, demangle: demangle, maxStack: maxStack)
+        } catch let e as PerfDataError {
+            throw PerfToolError(path + ": " + e.description.dropPrefix("perf.data: "))
+        }
+    }
+
+    /// Replay with file errors named by path.
+    func replayNamed(_ sample: (Int, Sample, SampleInput) throws -> Void) throws {
+        do { try replay(sample) } catch let e as PerfDataError {
+            throw PerfToolError(path + ": " + e.description.dropPrefix("perf.data: "))
+        }
+    }
+}
+
+/// A failure a perf subcommand reports as one line (`sonde perf report: <what>`), exit status 1.
+public struct PerfToolError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ d: String) { description = d }
+}
+
+extension String {
+    func dropPrefix(_ p: String) -> String { hasPrefix(p) ? String(dropFirst(p.count)) : self }
+}
