@@ -10,6 +10,9 @@ public struct Kallsyms: Sendable {
 
     /// Code symbols by start address; a symbol ends where the next one starts.
     public let symbols: [Symbol]
+    /// `_text` and `_etext`: perf's kernel MMAP covers [_text, _etext) with pgoff = _text.
+    public let textStart: UInt64?
+    public let textEnd: UInt64?
 
     public init(text: [UInt8]) {
         var out: [Symbol] = []
@@ -21,6 +24,8 @@ public struct Kallsyms: Sendable {
             if let s = Self.parseLine(text, i, end) { out.append(s) }
             i = end + 1
         }
+        textStart = out.first { $0.name == "_text" }?.start
+        textEnd = out.first { $0.name == "_etext" }?.start
         // Stable order by address; among aliases the first listed wins (perf keeps one per address too).
         let sorted = out.enumerated().sorted { ($0.element.start, $0.offset) < ($1.element.start, $1.offset) }.map(\.element)
         var unique: [Symbol] = []
@@ -70,7 +75,4 @@ public struct Kallsyms: Sendable {
         }
         return lo > 0 ? lo - 1 : nil
     }
-
-    /// The address of `_text`, which perf's kernel MMAP record uses as its pgoff.
-    public var textStart: UInt64? { symbols.first { $0.name == "_text" }?.start }
 }

@@ -27,6 +27,7 @@ public enum PerfTool {
         switch sub {
         case "stat": return try Stat.run(rest)
         case "list": return try List.run(rest)
+        case "record": return try Record.run(rest)
         case "report": return try Report.run(rest)
         case "script": return try Script.run(rest)
         case "annotate": return try AnnotateCommand.run(rest)

@@ -370,3 +370,22 @@ public struct OrderedRecordIterator {
         queue.removeFirst(n)
     }
 }
+
+extension PerfDataFile {
+    /// A decoder for records that come straight from perf ring buffers (sonde perf record/top): no file
+    /// bytes, only the events' attrs and ids, so that `decode` and `attr(of:)` work on live records.
+    public init(liveAttrs: [AttrEntry]) {
+        bytes = .empty
+        isPipe = true
+        header = nil
+        dataStart = 0
+        dataEnd = 0
+        attrs = liveAttrs
+        var idMap: [UInt64: Int] = [:]
+        if liveAttrs.count > 1 {
+            for (i, a) in liveAttrs.enumerated() { for id in a.ids where idMap[id] == nil { idMap[id] = i } }
+        }
+        idToAttr = idMap
+        (sampleIDPos, trailerIDPos) = liveAttrs.first.map { Self.idPositions($0.attr.sampleType) } ?? (0, 1)
+    }
+}

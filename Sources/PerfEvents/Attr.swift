@@ -2,36 +2,6 @@ import CSonde
 import Glibc
 import PerfData
 
-/// perf_event_attr.read_format bits.
-public enum ReadFormat {
-    public static let totalTimeEnabled: UInt64 = 1 << 0
-    public static let totalTimeRunning: UInt64 = 1 << 1
-    public static let id: UInt64 = 1 << 2
-    public static let group: UInt64 = 1 << 3
-    public static let lost: UInt64 = 1 << 4
-}
-
-/// perf_event_attr.sample_type bits.
-public enum SampleType {
-    public static let ip: UInt64 = 1 << 0
-    public static let tid: UInt64 = 1 << 1
-    public static let time: UInt64 = 1 << 2
-    public static let addr: UInt64 = 1 << 3
-    public static let read: UInt64 = 1 << 4
-    public static let callchain: UInt64 = 1 << 5
-    public static let id: UInt64 = 1 << 6
-    public static let cpu: UInt64 = 1 << 7
-    public static let period: UInt64 = 1 << 8
-    public static let streamID: UInt64 = 1 << 9
-    public static let raw: UInt64 = 1 << 10
-    public static let branchStack: UInt64 = 1 << 11
-    public static let regsUser: UInt64 = 1 << 12
-    public static let stackUser: UInt64 = 1 << 13
-    public static let weight: UInt64 = 1 << 14
-    public static let dataSrc: UInt64 = 1 << 15
-    public static let identifier: UInt64 = 1 << 16
-}
-
 public enum PerfAttr {
     /// A zeroed attr of this kernel ABI's size.
     public static func blank() -> perf_event_attr {
@@ -52,8 +22,8 @@ public enum PerfAttr {
         }
         if case .tool = spec.kind { throw PerfEventError(kind: .notSupported, what: spec.displayName) }
         apply(spec.modifiers, to: &a)
-        a.read_format = ReadFormat.totalTimeEnabled | ReadFormat.totalTimeRunning | ReadFormat.id
-        a.sample_type = SampleType.identifier
+        a.read_format = ReadFormat.totalTimeEnabled.rawValue | ReadFormat.totalTimeRunning.rawValue | ReadFormat.id.rawValue
+        a.sample_type = SampleType.identifier.rawValue
         a.disabled = 1
         a.inherit = 1
         return a
@@ -72,7 +42,7 @@ public enum PerfAttr {
             // perf samples every tracepoint hit (period 1) and records its RAW payload.
             a.freq = 0
             a.sample_period = 1
-            a.sample_type |= SampleType.raw | SampleType.cpu
+            a.sample_type |= SampleType.raw.rawValue | SampleType.cpu.rawValue
         }
         if case .tool = spec.kind { throw PerfEventError(kind: .notSupported, what: spec.displayName) }
         if let period {

@@ -1,5 +1,6 @@
 import CSonde
 import Glibc
+import PerfData
 
 /// One read of a counter: the count and how long it was enabled and actually running on a PMU.
 public struct CounterValue: Sendable, Equatable {
@@ -90,23 +91,23 @@ public final class Counter: @unchecked Sendable {
     public static func decode(_ w: [UInt64], readFormat rf: UInt64) -> [CounterValue] {
         var i = 0
         func next() -> UInt64? { guard i < w.count else { return nil }; defer { i += 1 }; return w[i] }
-        if rf & ReadFormat.group != 0 {
+        if rf & ReadFormat.group.rawValue != 0 {
             guard let nr = next() else { return [] }
-            let en = rf & ReadFormat.totalTimeEnabled != 0 ? next() ?? 0 : 0
-            let run = rf & ReadFormat.totalTimeRunning != 0 ? next() ?? 0 : 0
+            let en = rf & ReadFormat.totalTimeEnabled.rawValue != 0 ? next() ?? 0 : 0
+            let run = rf & ReadFormat.totalTimeRunning.rawValue != 0 ? next() ?? 0 : 0
             var out: [CounterValue] = []
             for _ in 0..<min(nr, 4096) {
                 guard let v = next() else { break }
-                let id = rf & ReadFormat.id != 0 ? next() ?? 0 : 0
-                if rf & ReadFormat.lost != 0 { _ = next() }
+                let id = rf & ReadFormat.id.rawValue != 0 ? next() ?? 0 : 0
+                if rf & ReadFormat.lost.rawValue != 0 { _ = next() }
                 out.append(CounterValue(value: v, enabled: en, running: run, id: id))
             }
             return out
         }
         guard let v = next() else { return [] }
-        let en = rf & ReadFormat.totalTimeEnabled != 0 ? next() ?? 0 : 0
-        let run = rf & ReadFormat.totalTimeRunning != 0 ? next() ?? 0 : 0
-        let id = rf & ReadFormat.id != 0 ? next() ?? 0 : 0
+        let en = rf & ReadFormat.totalTimeEnabled.rawValue != 0 ? next() ?? 0 : 0
+        let run = rf & ReadFormat.totalTimeRunning.rawValue != 0 ? next() ?? 0 : 0
+        let id = rf & ReadFormat.id.rawValue != 0 ? next() ?? 0 : 0
         return [CounterValue(value: v, enabled: en, running: run, id: id)]
     }
 }
@@ -122,7 +123,7 @@ public final class CounterGroup: @unchecked Sendable {
         precondition(!attrs.isEmpty)
         var ms: [Counter] = []
         for (i, var a) in attrs.enumerated() {
-            a.read_format |= ReadFormat.group
+            a.read_format |= ReadFormat.group.rawValue
             if i > 0 { a.disabled = 0; a.enable_on_exec = 0 }
             ms.append(try Counter(attr: a, pid: pid, cpu: cpu, group: ms.first, what: names?[i]))
         }

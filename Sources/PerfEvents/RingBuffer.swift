@@ -1,20 +1,7 @@
 import CSonde
 import Glibc
+import PerfData
 
-/// PERF_RECORD_* kernel record types the ring buffer itself cares about.
-public enum RecordType {
-    public static let mmap: UInt32 = 1
-    public static let lost: UInt32 = 2
-    public static let comm: UInt32 = 3
-    public static let exit: UInt32 = 4
-    public static let throttle: UInt32 = 5
-    public static let unthrottle: UInt32 = 6
-    public static let fork: UInt32 = 7
-    public static let read: UInt32 = 8
-    public static let sample: UInt32 = 9
-    public static let mmap2: UInt32 = 10
-    public static let lostSamples: UInt32 = 13
-}
 
 /// The mmap'ed ring buffer of a sampling event: page 0 is `perf_event_mmap_page`, then 2^n data pages.
 /// The kernel writes at data_head; we read from data_tail to data_head (acquire), then publish the new

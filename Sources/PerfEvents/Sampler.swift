@@ -1,5 +1,6 @@
 import CSonde
 import Glibc
+import PerfData
 
 /// Sampling events for `perf record`/`perf top`: every attr opened once per (thread, CPU), all of a
 /// CPU's events funnelled (PERF_EVENT_IOC_SET_OUTPUT) into one ring buffer per CPU.
@@ -93,7 +94,7 @@ public final class Sampler: @unchecked Sendable {
         a.config = 0  // PERF_COUNT_SW_CPU_CLOCK
         a.freq = 1
         a.sample_freq = freq
-        a.sample_type = SampleType.ip | SampleType.tid | SampleType.time | SampleType.period | (callchain ? SampleType.callchain : 0)
+        a.sample_type = SampleType.ip.rawValue | SampleType.tid.rawValue | SampleType.time.rawValue | SampleType.period.rawValue | (callchain ? SampleType.callchain.rawValue : 0)
         a.disabled = 1
         a.inherit = 1
         a.enable_on_exec = enableOnExec ? 1 : 0

@@ -51,10 +51,10 @@ import PerfData
         let d = CounterValue(value: 30, enabled: 300, running: 300).delta(since: CounterValue(value: 10, enabled: 100, running: 100))
         #expect(d.value == 20 && d.enabled == 200)
         // Group read layout: nr, enabled, running, {value, id}...
-        let vals = Counter.decode([2, 100, 50, 7, 11, 9, 12], readFormat: ReadFormat.group | ReadFormat.totalTimeEnabled | ReadFormat.totalTimeRunning | ReadFormat.id)
+        let vals = Counter.decode([2, 100, 50, 7, 11, 9, 12], readFormat: ReadFormat.group.rawValue | ReadFormat.totalTimeEnabled.rawValue | ReadFormat.totalTimeRunning.rawValue | ReadFormat.id.rawValue)
         #expect(vals == [CounterValue(value: 7, enabled: 100, running: 50, id: 11), CounterValue(value: 9, enabled: 100, running: 50, id: 12)])
-        #expect(Counter.decode([], readFormat: ReadFormat.group).isEmpty)
-        #expect(Counter.decode([UInt64.max], readFormat: ReadFormat.group).isEmpty, "absurd nr does not trap")
+        #expect(Counter.decode([], readFormat: ReadFormat.group.rawValue).isEmpty)
+        #expect(Counter.decode([UInt64.max], readFormat: ReadFormat.group.rawValue).isEmpty, "absurd nr does not trap")
     }
 
     @Test func typedErrors() throws {
@@ -88,7 +88,7 @@ import PerfData
         let sa = try PerfAttr.sampling(try EventSpec.parse("task-clock:u"), freq: 4000)
         #expect(sa.type == 1 && sa.config == 1 && sa.freq == 1 && sa.sample_freq == 4000 && sa.exclude_kernel == 1 && sa.mmap2 == 1)
         let tp = try PerfAttr.sampling(try EventSpec.parse("sched:sched_switch"))
-        #expect(tp.type == 2 && tp.freq == 0 && tp.sample_period == 1 && tp.sample_type & SampleType.raw != 0)
+        #expect(tp.type == 2 && tp.freq == 0 && tp.sample_period == 1 && tp.sample_type & SampleType.raw.rawValue != 0)
         // Count sched:sched_process_exec of a command started stopped, enabled on exec.
         let w = try Workload(["/bin/true"])
         var a = try PerfAttr.counting(try EventSpec.parse("sched:sched_process_exec"))
@@ -209,7 +209,7 @@ import PerfData
         let child = try Child(burner, ["2000"])
         defer { child.stop() }
         var a = Sampler.defaultAttr(freq: 499, enableOnExec: false)
-        a.sample_type |= SampleType.cpu
+        a.sample_type |= SampleType.cpu.rawValue
         let s = try Sampler(attr: a, pid: -1, dataPages: 16)
         #expect(s.buffers.count == CPUList.online().count)
         #expect(Set(s.ids(ofAttr: 0)).count == s.buffers.count)
