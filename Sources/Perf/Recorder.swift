@@ -183,7 +183,10 @@ final class Recorder {
         var firstSample: UInt64? = nil
         _ = firstSample
         while true {
-            if sampler.poll(timeoutMs: 100) { wakeups += 1 }
+            if sampler.poll(timeoutMs: 100) {
+                // POLLHUP of an exited thread's event stays set: do not spin on it.
+                if sampler.buffers.allSatisfy({ $0.pending == 0 }) { usleep(10_000) } else { wakeups += 1 }
+            }
             drain()
             if failure != nil { break }
             if let w = workload, w.wait(block: false) { break }
