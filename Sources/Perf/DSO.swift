@@ -144,9 +144,8 @@ public final class SymbolSource {
     }
 
     func displayName(_ name: String) -> String {
-        // Symbol versions ("__libc_start_main@@GLIBC_2.34") are not part of the function's name in reports.
-        var raw = name
-        if let at = raw.firstIndex(of: "@"), at != raw.startIndex { raw = String(raw[..<at]) }
+        // Symbol versions ("__libc_start_main@@GLIBC_2.34") stay, as perf 6 shows them.
+        let raw = name
         guard demangle, raw.hasPrefix("_Z") || raw.hasPrefix("_R") else { return raw }
         return Demangler.demangle(raw) ?? raw
     }

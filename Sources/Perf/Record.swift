@@ -25,6 +25,8 @@ public enum Record {
         public var inherit = true
         public var keepStacks = false
         public var buildIDs = true
+        /// --off-cpu: stacks at sched_switch, weighted by the time until the thread runs again.
+        public var offCPU = false
         public var command: [String] = []
     }
 
@@ -96,12 +98,17 @@ public enum Record {
         o.inherit = !a.has("no-inherit")
         o.keepStacks = a.has("keep-stacks")
         o.buildIDs = !a.has("no-buildid")
-        if a.has("off-cpu") { throw PerfUsageError("--off-cpu needs a BPF program perf loads; sonde records sched:sched_switch instead: -e sched:sched_switch -g") }
+        o.offCPU = a.has("off-cpu")
         o.command = a.positional
         if o.command.isEmpty && o.pids.isEmpty && o.tids.isEmpty && !o.systemWide {
             throw PerfUsageError("no command to run and no target (-p, -t, -a): usage: sonde perf record [options] -- command [args]")
         }
         if o.events.isEmpty { o.events = [try! EventSpec.parse("cpu-clock")] }
+        if o.offCPU {
+            // Off-CPU time needs stacks at the switch: frame pointers unless a mode was given.
+            if o.callGraph == nil { o.callGraph = "fp" }
+            o.events.append(try! EventSpec.parse("sched:sched_switch"))
+        }
         return o
     }
 

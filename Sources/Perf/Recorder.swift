@@ -57,7 +57,27 @@ final class Recorder {
             if i > 0 { a.mmap = 0; a.mmap2 = 0; a.comm = 0; a.comm_exec = 0; a.task = 0 }
             out.append(a)
         }
+        // Several events share one sample-id layout (perf's id_pos): the union of the id fields.
+        if out.count > 1 {
+            let idBits = SampleType.tid.rawValue | SampleType.time.rawValue | SampleType.cpu.rawValue | SampleType.identifier.rawValue
+            let union = out.reduce(UInt64(0)) { $0 | ($1.sample_type & idBits) }
+            for i in out.indices { out[i].sample_type |= union }
+        }
+        if o.offCPU { out[0].context_switch = 1 }
         return out
+    }
+
+    /// perf's "offcpu-time" event as the file describes it: samples synthesized at each switch back in,
+    /// with the stack of the switch out and the blocked nanoseconds as period.
+    func offCPUAttr(like a: EventAttr) -> EventAttr {
+        var e = a
+        e.type = 1
+        e.config = 9  // PERF_COUNT_SW_DUMMY
+        e.sampleType.remove(.raw)
+        e.sampleType.insert([.callchain, .period, .time])
+        e.freq = false
+        e.samplePeriod = 1
+        return e
     }
 
     /// The attr as the file describes it: unwound samples carry call chains instead of stack copies.
@@ -94,7 +114,11 @@ final class Recorder {
             if let w = workload { kill(w.pid, SIGKILL); _ = w.wait() }
             throw PerfToolError("\(error)")
         }
-        let entries = raw.indices.map { AttrEntry(attr: fileAttr(raw[$0]), ids: sampler.ids(ofAttr: $0)) }
+        var entries = raw.indices.map { AttrEntry(attr: fileAttr(raw[$0]), ids: sampler.ids(ofAttr: $0)) }
+        // --off-cpu: the sched_switch event is written as perf's "offcpu-time" (perf needs tracing data
+        // for tracepoint events; the switch samples themselves are not kept, as with perf's --off-cpu).
+        let switchAttr = o.offCPU ? raw.count - 1 : -1
+        if o.offCPU { entries[switchAttr].attr = offCPUAttr(like: entries[switchAttr].attr) }
         let liveAttrs = raw.indices.map { i -> AttrEntry in
             var copy = raw[i]
             let bytes = withUnsafeBytes(of: &copy) { Array($0) }
@@ -110,7 +134,8 @@ final class Recorder {
         }
         let writer = try PerfDataWriter(fd: fd, attrs: entries, closeWhenDone: true)
         writer.roundEvery = nil
-        writer.features = Self.features(events: o.events.map(\.displayName), command: CommandLine.arguments)
+        writer.features = Self.features(events: o.events.map(\.displayName).dropLast(o.offCPU ? 1 : 0) + (o.offCPU ? ["offcpu-time"] : []), command: CommandLine.arguments)
+        var switchedOut: [UInt32: (time: UInt64, sample: Sample, misc: UInt16)] = [:]
 
         // Side band: the kernel map, and what already runs for -p/-t/-a.
         let machine = Machine(source: SymbolSource(kallsyms: nil))
@@ -159,11 +184,30 @@ final class Recorder {
             switch r.type {
             case RecordType.sample:
                 samples &+= 1
-                guard dwarf && !o.keepStacks, case let .sample(s) = try decoder.decode(r) else {
+                let needsDecode = (dwarf && !o.keepStacks) || (r.attrIndex == switchAttr && switchAttr >= 0)
+                guard needsDecode, case var .sample(s) = try decoder.decode(r) else {
                     try writer.writeRecord(r)
                     return
                 }
-                try writer.sample(unwound(s, misc: r.misc, machine: machine, unwinder: unwinder), misc: r.misc, attr: max(0, r.attrIndex))
+                if dwarf && !o.keepStacks { s = unwound(s, misc: r.misc, machine: machine, unwinder: unwinder) }
+                if r.attrIndex == switchAttr {
+                    switchedOut[s.tid] = (s.time, s, r.misc)
+                    samples &-= 1
+                } else if dwarf && !o.keepStacks {
+                    try writer.sample(s, misc: r.misc, attr: max(0, r.attrIndex))
+                } else {
+                    try writer.writeRecord(r)
+                }
+            case RecordType.switchEvent, RecordType.switchCPUWide:
+                try writer.writeRecord(r)
+                // Back on a CPU: the time since its switch out is off-CPU time of that stack.
+                if switchAttr >= 0, r.misc & RecordMisc.switchOut == 0, let id = try decoder.sampleID(r),
+                   let out = switchedOut.removeValue(forKey: id.tid), id.time > out.time {
+                    var s = out.sample
+                    s.period = id.time - out.time
+                    try writer.sample(s, misc: out.misc, attr: switchAttr)
+                    samples &+= 1
+                }
             case RecordType.mmap2, RecordType.mmap, RecordType.comm, RecordType.fork:
                 if dwarf {
                     switch try decoder.decode(r) {

@@ -106,6 +106,37 @@ struct PerfReportTests {
         #expect(script.status == 0 && script.stdout.contains("heavy"), "\(script.stderr)")
     }
 
+    /// --off-cpu: blocked time per stack (a fixture sleeping 20 ms and 60 ms in two functions: 1:3),
+    /// reported by sonde and by real perf from sonde's file as the same "offcpu-time" shares.
+    @Test(.enabled(if: available)) func offCPUTimeFollowsBlockedTime() throws {
+        let exe = try compileFixture("perf_sleep", flags: ["-O0", "-g"])
+        let data = try tempDir("perf-offcpu").appendingPathComponent("off.data").path
+        let rec = try sonde(["perf", "record", "-q", "--off-cpu", "--call-graph", "dwarf", "-o", data, "--", exe])
+        try #require(rec.status == 0, "\(rec.stderr)")
+        let args = ["report", "-i", data, "--stdio", "--children", "-g", "none"]
+        func offcpu(_ text: String) -> [Row] {
+            guard let r = text.range(of: "of event 'offcpu-time'") else { return [] }
+            return Self.rows(String(text[r.upperBound...]))
+        }
+        let ours = offcpu(try sonde(["perf"] + args).stdout)
+        let nap = Self.share(ours, "nap"), longnap = Self.share(ours, "longnap")
+        #expect(abs(nap - 25) <= 5 && abs(longnap - 75) <= 5, "nap \(nap)% longnap \(longnap)%")
+        let theirs = offcpu(try run("perf", args).stdout)
+        #expect(abs(Self.share(theirs, "nap") - nap) <= 0.5 && abs(Self.share(theirs, "longnap") - longnap) <= 0.5, "perf: \(theirs.prefix(6))")
+    }
+
+    /// Bad targets and outputs: one line, non-zero status, the workload not left behind.
+    @Test(.enabled(if: available)) func recordErrors() throws {
+        let noPid = try sonde(["perf", "record", "-p", "999999", "-o", "/tmp/never.data"])
+        #expect(noPid.status == 1 && noPid.stderr.contains("999999") && noPid.stderr.hasPrefix("sonde perf record: "), "\(noPid.stderr)")
+        let badEvent = try sonde(["perf", "record", "-e", "cpu-clok", "--", "true"])
+        #expect(badEvent.status == 129 && badEvent.stderr.contains("cpu-clock"), "a suggestion: \(badEvent.stderr)")
+        let unwritable = try sonde(["perf", "record", "-o", "/proc/nope/x.data", "--", "true"])
+        #expect(unwritable.status == 1 && unwritable.stderr.contains("/proc/nope/x.data"), "\(unwritable.stderr)")
+        let noCommand = try sonde(["perf", "record", "--", "/nonexistent/prog"])
+        #expect(noCommand.status != 0 && noCommand.stderr.contains("/nonexistent/prog"), "\(noCommand.stderr)")
+    }
+
     /// Malformed recordings give one clear line naming the problem and a non-zero status, never a crash.
     @Test(.enabled(if: available)) func truncatedFilesAreErrors() throws {
         let exe = try burn(["-O0", "-g"])
