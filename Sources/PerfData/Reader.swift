@@ -287,8 +287,9 @@ public struct RecordIterator {
         if innerPos < inner.count { out = (try? inner.array(innerPos, inner.count - innerPos)) ?? [] }
         innerBase += innerPos
         let keep = out.count
-        try z.decompress(input, into: &out, offset: at)
-        _ = keep
+        // perf decompresses each record into an mmap_len-sized buffer; allow generous headroom, not gigabytes.
+        let mmapLen = Int(file.features.compression?.mmapLen ?? 0)
+        try z.decompress(input, into: &out, offset: at, limit: keep + max(64 << 20, 4 * mmapLen))
         inner = Bytes(out, bigEndian: file.bytes.bigEndian)
         innerPos = 0
         compressedAt = at

@@ -317,6 +317,96 @@ private func compareDumps(_ path: String) throws {
     }
 }
 
+/// Opens and fully reads bytes; returns the error, nil when everything parsed.
+private func readAll(_ b: Bytes) -> Error? {
+    do {
+        let f = try PerfDataFile(bytes: b)
+        var it = f.records()
+        while let r = try it.next() { _ = try f.decode(r); _ = try f.sampleID(r) }
+        var o = f.orderedRecords()
+        while try o.next() != nil {}
+        return nil
+    } catch { return error }
+}
+
+extension PerfDataTests {
+    @Test(.enabled(if: perfUsable, Comment(rawValue: skipNote)))
+    func malformedFilesThrowTypedErrors() throws {
+        let dir = try tempDir("perfdata")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (name, args, pipe) in [("fp.data", ["-g"], false), ("z.data", ["-g", "-z"], false), ("pipe.data", ["-g"], true)] {
+            let path = try record(dir, name, args, pipe: pipe)
+            let orig = try MappedFile.open(path).array
+            #expect(readAll(Bytes(orig)) == nil)
+            // Truncations at many offsets: a file cut anywhere in its records or features must throw, not trap.
+            var thrown = 0
+            for cut in stride(from: 0, to: orig.count, by: max(1, orig.count / 400)) {
+                if let e = readAll(Bytes(Array(orig[0..<cut]))) {
+                    #expect(e is PerfDataError, "\(name) cut at \(cut): \(e)")
+                    thrown += 1
+                }
+            }
+            #expect(thrown > 100, "\(name): only \(thrown) truncations were noticed")
+            // Random byte flips (fixed seed): errors, if any, are PerfDataError that name an offset.
+            var rng = SplitMix(seed: 0x5eed)
+            for _ in 0..<300 {
+                var m = orig
+                for _ in 0..<4 { m[Int(rng.next() % UInt64(m.count))] ^= UInt8(truncatingIfNeeded: rng.next() | 1) }
+                if let e = readAll(Bytes(m)) {
+                    let pe = try #require(e as? PerfDataError, "\(e)")
+                    #expect(pe.description.hasPrefix("perf.data: "), "\(pe)")
+                }
+            }
+        }
+    }
+
+    @Test func errorNamesTheRecordOffset() throws {
+        let dir = try tempDir("perfdata")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("bad.data").path
+        var a = EventAttr()
+        a.sampleType = [.ip, .tid, .time, .period]
+        let w = try PerfDataWriter(path: path, attrs: [AttrEntry(attr: a, ids: [])])
+        try w.comm(pid: 1, tid: 1, comm: "x")
+        try w.finish()
+        var bytes = try MappedFile.open(path).array
+        let f = try PerfDataFile(bytes: Bytes(bytes))
+        let dataOffset = Int(try #require(f.header).data.offset)
+        // Make the COMM record claim 4 bytes.
+        bytes[dataOffset + 6] = 4; bytes[dataOffset + 7] = 0
+        let g = try PerfDataFile(bytes: Bytes(bytes))
+        var it = g.records()
+        #expect(throws: PerfDataError.malformed(offset: dataOffset, context: "record at offset 0x\(String(dataOffset, radix: 16))",
+                                                reason: "size 4 smaller than its header")) { _ = try it.next() }
+        let msg = "\(PerfDataError.malformed(offset: 0x1a2b, context: "record at offset 0x1a2b", reason: "size 4 smaller than its header"))"
+        #expect(msg == "perf.data: record at offset 0x1a2b: size 4 smaller than its header")
+        #expect(throws: PerfDataError.notPerfData) { _ = try PerfDataFile(bytes: Bytes(Array("PERFILE1xxxxxxxxxxxxxxxx".utf8))) }
+    }
+
+    /// Every input kept by the fuzzer as a regression still parses or throws.
+    @Test func fuzzRegressionInputsDoNotTrap() throws {
+        let dir = packageRoot.appendingPathComponent("Tests/Fixtures/fuzz-regressions/perfdata")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        for n in names {
+            let b = try MappedFile.open(dir.appendingPathComponent(n).path)
+            if let e = readAll(Bytes(b.array)) { #expect(e is PerfDataError, "\(n): \(e)") }
+        }
+    }
+}
+
+/// A small deterministic generator for byte flips.
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}
+
 /// Reads `path`, writes every record back through PerfDataWriter (typed encoders for COMM, MMAP, MMAP2,
 /// FORK, EXIT, LOST, SAMPLE; raw copies for the rest; COMPRESSED expanded) and checks that perf script
 /// and perf report print the same for both files.
