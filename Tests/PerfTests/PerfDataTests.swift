@@ -394,6 +394,97 @@ extension PerfDataTests {
     }
 }
 
+/// Converts a little-endian file of a known shape (written below) to big-endian, field by field, the way a
+/// big-endian perf would have laid it out (bit-fields allocated from the most significant bit).
+private func toBigEndian(_ le: [UInt8], attrs: Int) throws -> [UInt8] {
+    let b = Bytes(le)
+    var out = le
+    func swap(_ o: Int, _ n: Int) { out.replaceSubrange(o..<o + n, with: le[o..<o + n].reversed()) }
+    func u64s(_ o: Int, _ n: Int) { for k in 0..<n { swap(o + 8 * k, 8) } }
+    u64s(0, 13)
+    let attrOff = Int(try b.u64(24)), attrSz = Int(try b.u64(16)), dataOff = Int(try b.u64(40)), dataSz = Int(try b.u64(48))
+    for k in 0..<attrs {
+        let o = attrOff + k * attrSz
+        swap(o, 4); swap(o + 4, 4); u64s(o + 8, 4)
+        // flags: bit n of the little-endian word becomes bit 63-n of the big-endian one.
+        var f = try b.u64(o + 40), r: UInt64 = 0
+        for _ in 0..<64 { r = r << 1 | f & 1; f >>= 1 }
+        withUnsafeBytes(of: r.bigEndian) { out.replaceSubrange(o + 40..<o + 48, with: $0) }
+        swap(o + 48, 4); swap(o + 52, 4); u64s(o + 56, 5); swap(o + 96, 4); swap(o + 100, 4); u64s(o + 104, 1)
+        swap(o + 112, 4); swap(o + 116, 2); swap(o + 118, 2); swap(o + 120, 4); swap(o + 124, 4); u64s(o + 128, 1)
+        u64s(o + attrSz - 16, 2)
+        let io = Int(try b.u64(o + attrSz - 16)), iz = Int(try b.u64(o + attrSz - 8))
+        u64s(io, iz / 8)
+    }
+    var o = dataOff
+    while o < dataOff + dataSz {
+        let type = try b.u32(o), size = Int(try b.u16(o + 6))
+        swap(o, 4); swap(o + 4, 2); swap(o + 6, 2)
+        let p = o + 8
+        switch type {
+        case RecordType.comm: swap(p, 4); swap(p + 4, 4)
+        case RecordType.exit: for k in 0..<4 { swap(p + 4 * k, 4) }; u64s(p + 16, 1)
+        case RecordType.sample:
+            // IDENTIFIER, IP, TID, TIME, PERIOD, CALLCHAIN (nr + ips): u64s except the pid/tid pair.
+            u64s(p, 2); swap(p + 16, 4); swap(p + 20, 4); u64s(p + 24, (size - 32) / 8)
+        default: break
+        }
+        if type == RecordType.comm || type == RecordType.exit {
+            // sample_id_all trailer: pid, tid (u32), time, identifier.
+            let t = o + size - 24
+            swap(t, 4); swap(t + 4, 4); u64s(t + 8, 2)
+        }
+        o += size
+    }
+    // Features: HOSTNAME (u32 length + bytes) and NRCPUS (two u32), after the data.
+    let ft = dataOff + dataSz
+    u64s(ft, 4)
+    swap(Int(try b.u64(ft)), 4)
+    let nr = Int(try b.u64(ft + 16)); swap(nr, 4); swap(nr + 4, 4)
+    return out
+}
+
+extension PerfDataTests {
+    @Test func bigEndianFileReadsLikeItsLittleEndianTwin() throws {
+        let dir = try tempDir("perfdata")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("le.data").path
+        var a = EventAttr()
+        a.type = 1; a.samplePeriod = 4000; a.freq = true; a.sampleIDAll = true; a.mmap2 = true; a.comm = true; a.preciseIP = 2
+        a.sampleType = [.identifier, .ip, .tid, .time, .period, .callchain]
+        let w = try PerfDataWriter(path: path, attrs: [AttrEntry(attr: a, ids: [7, 8])])
+        w.features.hostname = "bigendianhost"
+        w.features.nrCPUsAvailable = 8; w.features.nrCPUsOnline = 6
+        let sid = SampleID(pid: 300, tid: 301, time: 5, id: 7)
+        try w.comm(pid: 300, tid: 301, comm: "be-prog", exec: true, sampleID: sid)
+        for i in 0..<3 {
+            var s = Sample()
+            s.identifier = 7; s.ip = 0x1000 + UInt64(i); s.pid = 300; s.tid = 301; s.time = 10 + UInt64(i); s.period = 99
+            s.callchain = U64List([CallchainContext.user, s.ip, 0xdead_beef_0000 + UInt64(i)])
+            try w.sample(s)
+        }
+        try w.exit(TaskRecord(pid: 300, ppid: 1, tid: 301, ptid: 1, time: 20), sampleID: sid)
+        try w.finish()
+        let le = try MappedFile.open(path).array
+        let be = try toBigEndian(le, attrs: 1)
+        #expect(be != le)
+        let f = try PerfDataFile(bytes: Bytes(le)), g = try PerfDataFile(bytes: Bytes(be))
+        #expect(!f.isSwapped && g.isSwapped)
+        #expect(g.attrs == f.attrs)
+        #expect(g.attrs[0].attr.preciseIP == 2 && g.attrs[0].attr.freq && g.attrs[0].attr.sampleIDAll)
+        #expect(g.features.hostname == "bigendianhost" && g.features.nrCPUsOnline == 6 && g.features.nrCPUsAvailable == 8)
+        #expect(try ourDump(g) == ourDump(f))
+        var it = g.records()
+        var comms: [CommRecord] = [], trailers: [SampleID] = []
+        while let r = try it.next() {
+            if case .comm(let c) = try g.decode(r) { comms.append(c) }
+            if let t = try g.sampleID(r) { trailers.append(t) }
+        }
+        #expect(comms == [CommRecord(pid: 300, tid: 301, comm: "be-prog", exec: true)])
+        #expect(trailers.count == 2 && trailers.allSatisfy { $0.pid == 300 && $0.tid == 301 && $0.time == 5 && $0.identifier == 7 })
+    }
+}
+
 /// A small deterministic generator for byte flips.
 private struct SplitMix {
     var state: UInt64
