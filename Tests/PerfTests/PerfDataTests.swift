@@ -18,9 +18,15 @@ private let skipNote = "needs a working perf (apt-get install linux-perf; perf_e
 /// One line of `perf report -D`: "TIME OFFSET [SIZE]: PERF_RECORD_NAME ...", with the sample details perf printed.
 private struct DumpEntry: Equatable, CustomStringConvertible {
     var time: UInt64, offset: Int, size: Int, name: String
-    var pid: UInt32 = 0, tid: UInt32 = 0, ip: UInt64 = 0, period: UInt64 = 0
+    var pid: UInt32 = 0, tid: UInt32 = 0, ip: UInt64 = 0, period: UInt64 = 0, addr: UInt64 = 0
+    var cpu: UInt32? = nil
     var chain: [UInt64] = []
-    var description: String { "\(time) \(hexs(offset)) [\(hexs(size))] \(name) \(pid)/\(tid) ip \(hexs(ip)) period \(period) chain \(chain.map { hexs($0) })" }
+    /// READ values as "id value lost" and DATA_SRC, when perf printed them.
+    var reads: [String] = []
+    var dataSrc: UInt64? = nil
+    var description: String {
+        "\(cpu.map { "cpu \($0) " } ?? "")\(time) \(hexs(offset)) [\(hexs(size))] \(name) \(pid)/\(tid) ip \(hexs(ip)) period \(period) addr \(hexs(addr)) chain \(chain.map { hexs($0) }) reads \(reads) data_src \(dataSrc.map { hexs($0) } ?? "-")"
+    }
 }
 
 private func hexs<T: BinaryInteger>(_ v: T) -> String { "0x" + String(v, radix: 16) }
@@ -33,12 +39,19 @@ private func parseDump(_ text: String) -> [DumpEntry] {
         let line = String(sub)
         if let first = line.first, first.isNumber {
             inChain = false
-            let f = line.split(separator: " ", maxSplits: 4)
+            var f = line.split(separator: " ", maxSplits: 4)
+            var cpu: UInt32? = nil
+            // With CPU in sample_type perf prints "CPU TIME OFFSET [SIZE]: ...".
+            if f.count >= 2, !f[1].hasPrefix("0x") {
+                cpu = UInt32(f[0])
+                f = line.split(separator: " ", maxSplits: 5).dropFirst().map { $0 }
+            }
             guard f.count >= 4, f[1].hasPrefix("0x"), f[2].hasPrefix("[0x"), let t = UInt64(f[0]),
                   let off = Int(f[1].dropFirst(2), radix: 16), let size = Int(f[2].dropFirst(3).dropLast(2), radix: 16),
                   f[3].hasPrefix("PERF_RECORD_") else { continue }
             let name = String(f[3].dropFirst(12).prefix { $0.isUppercase || $0.isNumber || $0 == "_" })
             var e = DumpEntry(time: t, offset: off, size: size, name: name)
+            if name == "SAMPLE" { e.cpu = cpu }
             if name == "SAMPLE", f.count == 5 {
                 // f[4] = "0x2): 29456/29456: 0x5639101dc169 period: 1001001 addr: 0"
                 let rest = f[4].split(separator: " ")
@@ -48,11 +61,18 @@ private func parseDump(_ text: String) -> [DumpEntry] {
                     e.tid = UInt32(pt.last ?? "") ?? 0
                     e.ip = UInt64(rest[2].dropFirst(2), radix: 16) ?? 0
                     e.period = UInt64(rest[4]) ?? 0
+                    if rest.count >= 7 { e.addr = UInt64(rest[6].dropFirst(2), radix: 16) ?? UInt64(rest[6]) ?? 0 }
                 }
             }
             r.append(e)
         } else if line.hasPrefix("... FP chain:") {
             inChain = true
+        } else if line.hasPrefix(" . data_src: 0x"), !r.isEmpty {
+            r[r.count - 1].dataSrc = UInt64(line.dropFirst(15), radix: 16)
+        } else if line.hasPrefix("..... id "), !r.isEmpty {
+            // "..... id 0000000000002b69, value 00000000000f9144, lost 0"
+            let p = line.dropFirst(9).split(separator: ",").map { $0.split(separator: " ").last.map(String.init) ?? "" }
+            if p.count == 3 { r[r.count - 1].reads.append("\(UInt64(p[0], radix: 16) ?? 0) \(UInt64(p[1], radix: 16) ?? 0) \(p[2])") }
         } else if inChain, line.hasPrefix("....."), let colon = line.lastIndex(of: ":") {
             let v = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             if let x = UInt64(v, radix: 16), !r.isEmpty { r[r.count - 1].chain.append(x) }
@@ -70,9 +90,12 @@ private func ourDump(_ f: PerfDataFile) throws -> [DumpEntry] {
     while let rec = try it.next() {
         if rec.type == RecordType.headerAttr { continue }
         var e = DumpEntry(time: f.timestamp(rec) ?? 0, offset: rec.offset, size: rec.size, name: RecordType.name(rec.type))
-        if case .sample(let s) = try f.decode(rec) {
-            e.pid = s.pid; e.tid = s.tid; e.ip = s.ip; e.period = s.period
+        if case .sample(let s) = try f.decode(rec), let a = f.attr(of: rec) {
+            e.pid = s.pid; e.tid = s.tid; e.ip = s.ip; e.period = s.period; e.addr = s.addr
             e.chain = Array(s.callchain)
+            if a.sampleType.contains(.cpu) { e.cpu = s.cpu }
+            if a.sampleType.contains(.dataSrc) { e.dataSrc = s.dataSrc }
+            if a.readFormat.contains(.group) { e.reads = (s.read?.values ?? []).map { "\($0.id) \($0.value) \($0.lost)" } }
         }
         r.append(e)
     }
@@ -184,6 +207,32 @@ private func compareDumps(_ path: String) throws {
             UInt64($0.dropFirst(17).prefix { $0.isNumber }) ?? 0
         }
         #expect(n > 100 && theirs.sorted() == dynSizes.sorted())
+    }
+
+    /// A group leader sampling its group (READ with GROUP|ID|LOST), CPU, ADDR, DATA_SRC, PHYS_ADDR, page sizes,
+    /// context-switch and namespace records: the same records and values as perf's raw dump.
+    @Test(.enabled(if: perfUsable, Comment(rawValue: skipNote)))
+    func manySampleFieldsMatchPerfRawDump() throws {
+        let dir = try tempDir("perfdata")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = try record(dir, "many.data", ["-e", "{cpu-clock,task-clock}:S", "--sample-cpu", "-d", "--phys-data",
+                                                 "--data-page-size", "--code-page-size", "--switch-events", "--namespaces"])
+        let f = try PerfDataFile(path: path)
+        let t = f.attrs[0].attr.sampleType
+        #expect(t.contains([.read, .cpu, .addr, .dataSrc, .physAddr, .dataPageSize, .codePageSize]), "\(t)")
+        #expect(f.attrs[0].attr.readFormat.contains(.group) && f.attrs[0].attr.contextSwitch && f.attrs[0].attr.namespaces)
+        try compareDumps(path)
+        let ours = try ourDump(f)
+        #expect(ours.contains { $0.name == "NAMESPACES" } && ours.contains { $0.name == "SWITCH" })
+        #expect(ours.contains { $0.reads.count == 2 })
+        var it = f.records()
+        while let r = try it.next() {
+            switch try f.decode(r) {
+            case .namespaces(let pid, _, let links): #expect(pid > 0 && !links.isEmpty)
+            case .sample(let s): #expect(s.codePageSize == 4096)
+            default: break
+            }
+        }
     }
 
     @Test(.enabled(if: perfUsable, Comment(rawValue: skipNote)))
