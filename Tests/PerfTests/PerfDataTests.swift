@@ -225,14 +225,24 @@ private func compareDumps(_ path: String) throws {
         let ours = try ourDump(f)
         #expect(ours.contains { $0.name == "NAMESPACES" } && ours.contains { $0.name == "SWITCH" })
         #expect(ours.contains { $0.reads.count == 2 })
+        // Page sizes as perf prints them ("4K", "2M", "N/A"), as multisets.
+        func name(_ v: UInt64) -> String {
+            v == 0 ? "N/A" : v % (1 << 30) == 0 ? "\(v >> 30)G" : v % (1 << 20) == 0 ? "\(v >> 20)M" : v % 1024 == 0 ? "\(v >> 10)K" : "\(v)"
+        }
+        var code: [String] = [], data: [String] = []
         var it = f.records()
         while let r = try it.next() {
             switch try f.decode(r) {
             case .namespaces(let pid, _, let links): #expect(pid > 0 && !links.isEmpty)
-            case .sample(let s): #expect(s.codePageSize == 4096)
+            case .sample(let s): code.append(name(s.codePageSize)); data.append(name(s.dataPageSize))
             default: break
             }
         }
+        let d = try run("perf", ["report", "-D", "-i", path]).stdout.split(separator: "\n")
+        let theirCode = d.filter { $0.hasPrefix(" .. code page size: ") }.map { String($0.dropFirst(20)) }
+        let theirData = d.filter { $0.hasPrefix(" .. data page size: ") }.map { String($0.dropFirst(20)) }
+        #expect(code.count > 100 && code.sorted() == theirCode.sorted())
+        #expect(data.sorted() == theirData.sorted())
     }
 
     @Test(.enabled(if: perfUsable, Comment(rawValue: skipNote)))
