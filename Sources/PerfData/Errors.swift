@@ -16,7 +16,9 @@ public enum PerfDataError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notPerfData: return "perf.data: not a perf.data file (bad magic)"
-        case let .malformed(o, c, r): return "perf.data: \(c) at offset \(hex(o)): \(r)"
+        case let .malformed(o, c, r):
+            // Contexts such as "record at offset 0x..." already name the offset.
+            return c.contains("offset ") ? "perf.data: \(c): \(r)" : "perf.data: \(c) at offset \(hex(o)): \(r)"
         case let .unsupported(s): return "perf.data: unsupported: \(s)"
         case let .decompress(o, r): return "perf.data: compressed record at offset \(hex(o)): \(r)"
         case let .io(s): return "perf.data: \(s)"

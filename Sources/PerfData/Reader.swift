@@ -153,6 +153,13 @@ public struct PerfDataFile: Sendable {
                 try features.parse(Int(id), d, offset: o + 16)
             case RecordType.headerBuildID:
                 if let e = try? Features.buildIDRecord(rb, misc: misc) { features.buildIDs.append(e) }
+            case RecordType.idIndex:
+                // Producers that leave the ATTR ids empty say here which attr an id belongs to.
+                guard let nr = try? rb.u64(8), nr <= UInt64((rb.count - 16) / 32) else { break }
+                for k in 0..<Int(nr) {
+                    guard let id = try? rb.u64(16 + 32 * k), let idx = try? rb.u64(24 + 32 * k), idx < UInt64(attrs.count) else { continue }
+                    if !attrs[Int(idx)].ids.contains(id) { attrs[Int(idx)].ids.append(id) }
+                }
             default: break
             }
             guard let skip = try? trailingBytes(r), let n = add(o, Int(sz)), let n2 = add(n, skip) else { return }
@@ -287,8 +294,9 @@ public struct RecordIterator {
         if innerPos < inner.count { out = (try? inner.array(innerPos, inner.count - innerPos)) ?? [] }
         innerBase += innerPos
         let keep = out.count
-        try z.decompress(input, into: &out, offset: at)
-        _ = keep
+        // perf decompresses each record into an mmap_len-sized buffer; allow generous headroom, not gigabytes.
+        let mmapLen = Int(file.features.compression?.mmapLen ?? 0)
+        try z.decompress(input, into: &out, offset: at, limit: keep + max(64 << 20, 4 * mmapLen))
         inner = Bytes(out, bigEndian: file.bytes.bigEndian)
         innerPos = 0
         compressedAt = at

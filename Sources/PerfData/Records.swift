@@ -37,6 +37,12 @@ public struct MmapRecord: Sendable, Hashable {
     public init(pid: UInt32, tid: UInt32, addr: UInt64, len: UInt64, pgoff: UInt64, filename: String) {
         self.pid = pid; self.tid = tid; self.addr = addr; self.len = len; self.pgoff = pgoff; self.filename = filename
     }
+
+    /// The kernel map perf needs to name kernel frames: pid -1, `[kernel.kallsyms]_text`, pgoff = the address
+    /// of `_text` (from /proc/kallsyms), covering `_text` up to `end` (perf uses the end of the last module area).
+    public static func kernel(text: UInt64, end: UInt64) -> MmapRecord {
+        MmapRecord(pid: UInt32.max, tid: 0, addr: text, len: end >= text ? end - text : 0, pgoff: text, filename: "[kernel.kallsyms]_text")
+    }
 }
 
 /// MMAP2: a mapping with device/inode or (misc 0x4000) a build-id.
@@ -123,6 +129,13 @@ public enum Record: Sendable {
     case aux(offset: UInt64, size: UInt64, flags: UInt64)
     case itraceStart(pid: UInt32, tid: UInt32)
     case cgroup(id: UInt64, path: String)
+    /// NAMESPACES: pid, tid and {dev, inode} per namespace (index = NET_NS_INDEX ...).
+    case namespaces(pid: UInt32, tid: UInt32, links: [(dev: UInt64, ino: UInt64)])
+    /// BPF_EVENT: program load/unload (type 1 load, 2 unload), program id and tag.
+    case bpfEvent(type: UInt16, flags: UInt16, id: UInt32, tag: [UInt8])
+    /// TEXT_POKE: kernel text changed at `addr` from `old` to `new` bytes.
+    case textPoke(addr: UInt64, old: [UInt8], new: [UInt8])
+    case auxOutputHWID(UInt64)
     case headerAttr(AttrEntry)
     /// Pipe-mode feature: feature bit and its section bytes.
     case headerFeature(id: Int, data: Bytes)
@@ -239,6 +252,24 @@ extension PerfDataFile {
         case RecordType.cgroup:
             let b = try body(r)
             return .cgroup(id: try b.u64(0), path: string(b, 8))
+        case RecordType.namespaces:
+            let b = try body(r)
+            let nr = try b.u64(8)
+            guard nr <= UInt64((b.count - 16) / 16) else {
+                throw PerfDataError.malformed(offset: r.offset, context: r.location, reason: "NAMESPACES of \(nr) entries does not fit")
+            }
+            var links: [(dev: UInt64, ino: UInt64)] = []
+            for i in 0..<Int(nr) { links.append((try b.u64(16 + 16 * i), try b.u64(24 + 16 * i))) }
+            return .namespaces(pid: try b.u32(0), tid: try b.u32(4), links: links)
+        case RecordType.bpfEvent:
+            let b = try body(r)
+            return .bpfEvent(type: try b.u16(0), flags: try b.u16(2), id: try b.u32(4), tag: try b.array(8, 8))
+        case RecordType.textPoke:
+            let b = try body(r)
+            let o = Int(try b.u16(8)), n = Int(try b.u16(10))
+            return .textPoke(addr: try b.u64(0), old: try b.array(12, o), new: try b.array(12 + o, n))
+        case RecordType.auxOutputHWID:
+            return .auxOutputHWID(try body(r).u64(0))
         case RecordType.headerAttr:
             return .headerAttr(try Self.headerAttr(r))
         case RecordType.headerFeature:

@@ -209,7 +209,7 @@ public struct Sample: Sendable {
         return U64List(checked: try c.bytes(Int(nr) * 8), count: Int(nr))
     }
 
-    /// Appends the payload for `attr`'s sample_type, in the kernel's order (CALLCHAIN before PERIOD is wrong: PERIOD first).
+    /// Appends the payload for `attr`'s sample_type, in the kernel's order (PERIOD and READ before CALLCHAIN).
     public func encode(_ o: inout ByteBuffer, attr: EventAttr) {
         let t = attr.sampleType
         if t.contains(.identifier) { o.u64(identifier) }

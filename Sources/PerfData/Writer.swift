@@ -19,8 +19,9 @@ public struct WriterFeatures: Sendable {
     public init() {}
 }
 
-/// Writes a file-mode perf.data while recording: the attrs go out at `init`, records are appended
+/// Writes a perf.data while recording. File mode: the attrs go out at `init`, records are appended
 /// as they come (buffered), and `finish` writes the features and then the header at offset 0.
+/// Pipe mode (`pipe(fd:attrs:features:)`, for `-o -`): header, ATTR and FEATURE records go out first, nothing is rewritten.
 public final class PerfDataWriter {
     public let attrs: [AttrEntry]
     public var features = WriterFeatures()
@@ -33,6 +34,7 @@ public final class PerfDataWriter {
     private var dataSize = 0
     private var samplesInRound = 0
     private var finished = false
+    private var isPipe = false
     private static let attrSlot = EventAttr.sizeVer7
 
     /// Writes to `fd` (positioned anywhere: the writer uses absolute offsets from 0). The attrs are stored with size 128.
@@ -62,6 +64,33 @@ public final class PerfDataWriter {
     }
 
     private let attrsSection: FileSection
+
+    /// A pipe-mode writer: never seeks, so `fd` may be a pipe. The features are written immediately.
+    public init(pipe fd: Int32, attrs: [AttrEntry], features: WriterFeatures, closeWhenDone: Bool = false) throws(PerfDataError) {
+        self.fd = fd
+        self.ownsFD = closeWhenDone
+        self.attrs = attrs.map { var e = $0; e.attr.size = UInt32(PerfDataWriter.attrSlot); return e }
+        self.features = features
+        self.isPipe = true
+        dataOffset = FileHeader.pipeSize
+        attrsSection = FileSection(offset: 0, size: 0)
+        var pre = ByteBuffer()
+        pre.u64(FileHeader.magic); pre.u64(UInt64(FileHeader.pipeSize))
+        for a in self.attrs {
+            let at = pre.count
+            pre.u32(RecordType.headerAttr); pre.u16(0); pre.u16(0)
+            a.attr.encode(into: &pre)
+            for id in a.ids { pre.u64(id) }
+            guard pre.count - at <= RecordEncoder.maxRecordSize else { throw .unsupported("ATTR record with \(a.ids.count) ids is too large") }
+            pre.setU16(at + 6, UInt16(pre.count - at))
+        }
+        for (id, bytes) in encodeFeatures() {
+            let n = 16 + bytes.count
+            guard n <= RecordEncoder.maxRecordSize else { throw .unsupported("feature \(id) of \(bytes.count) bytes is too large for a record") }
+            pre.u32(RecordType.headerFeature); pre.u16(0); pre.u16(UInt16(n)); pre.u64(UInt64(id)); pre.append(bytes)
+        }
+        try writeAll(pre.bytes)
+    }
 
     /// Creates `path` (mode 0600, never following a symlink; an existing file is replaced).
     public convenience init(path: String, attrs: [AttrEntry]) throws(PerfDataError) {
@@ -173,11 +202,12 @@ public final class PerfDataWriter {
         try flushIfFull()
     }
 
-    /// Flushes, writes the features after the data and the header at offset 0. Call once.
+    /// Flushes, writes the features after the data and the header at offset 0 (pipe mode: only flushes). Call once.
     public func finish() throws(PerfDataError) {
         guard !finished else { return }
         try flush()
         finished = true
+        if isPipe { return }
         let sections = encodeFeatures()
         let featStart = dataOffset + dataSize
         var table = ByteBuffer(), payload = ByteBuffer()

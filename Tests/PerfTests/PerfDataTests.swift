@@ -18,9 +18,15 @@ private let skipNote = "needs a working perf (apt-get install linux-perf; perf_e
 /// One line of `perf report -D`: "TIME OFFSET [SIZE]: PERF_RECORD_NAME ...", with the sample details perf printed.
 private struct DumpEntry: Equatable, CustomStringConvertible {
     var time: UInt64, offset: Int, size: Int, name: String
-    var pid: UInt32 = 0, tid: UInt32 = 0, ip: UInt64 = 0, period: UInt64 = 0
+    var pid: UInt32 = 0, tid: UInt32 = 0, ip: UInt64 = 0, period: UInt64 = 0, addr: UInt64 = 0
+    var cpu: UInt32? = nil
     var chain: [UInt64] = []
-    var description: String { "\(time) \(hexs(offset)) [\(hexs(size))] \(name) \(pid)/\(tid) ip \(hexs(ip)) period \(period) chain \(chain.map { hexs($0) })" }
+    /// READ values as "id value lost" and DATA_SRC, when perf printed them.
+    var reads: [String] = []
+    var dataSrc: UInt64? = nil
+    var description: String {
+        "\(cpu.map { "cpu \($0) " } ?? "")\(time) \(hexs(offset)) [\(hexs(size))] \(name) \(pid)/\(tid) ip \(hexs(ip)) period \(period) addr \(hexs(addr)) chain \(chain.map { hexs($0) }) reads \(reads) data_src \(dataSrc.map { hexs($0) } ?? "-")"
+    }
 }
 
 private func hexs<T: BinaryInteger>(_ v: T) -> String { "0x" + String(v, radix: 16) }
@@ -33,12 +39,19 @@ private func parseDump(_ text: String) -> [DumpEntry] {
         let line = String(sub)
         if let first = line.first, first.isNumber {
             inChain = false
-            let f = line.split(separator: " ", maxSplits: 4)
+            var f = line.split(separator: " ", maxSplits: 4)
+            var cpu: UInt32? = nil
+            // With CPU in sample_type perf prints "CPU TIME OFFSET [SIZE]: ...".
+            if f.count >= 2, !f[1].hasPrefix("0x") {
+                cpu = UInt32(f[0])
+                f = line.split(separator: " ", maxSplits: 5).dropFirst().map { $0 }
+            }
             guard f.count >= 4, f[1].hasPrefix("0x"), f[2].hasPrefix("[0x"), let t = UInt64(f[0]),
                   let off = Int(f[1].dropFirst(2), radix: 16), let size = Int(f[2].dropFirst(3).dropLast(2), radix: 16),
                   f[3].hasPrefix("PERF_RECORD_") else { continue }
             let name = String(f[3].dropFirst(12).prefix { $0.isUppercase || $0.isNumber || $0 == "_" })
             var e = DumpEntry(time: t, offset: off, size: size, name: name)
+            if name == "SAMPLE" { e.cpu = cpu }
             if name == "SAMPLE", f.count == 5 {
                 // f[4] = "0x2): 29456/29456: 0x5639101dc169 period: 1001001 addr: 0"
                 let rest = f[4].split(separator: " ")
@@ -48,11 +61,18 @@ private func parseDump(_ text: String) -> [DumpEntry] {
                     e.tid = UInt32(pt.last ?? "") ?? 0
                     e.ip = UInt64(rest[2].dropFirst(2), radix: 16) ?? 0
                     e.period = UInt64(rest[4]) ?? 0
+                    if rest.count >= 7 { e.addr = UInt64(rest[6].dropFirst(2), radix: 16) ?? UInt64(rest[6]) ?? 0 }
                 }
             }
             r.append(e)
         } else if line.hasPrefix("... FP chain:") {
             inChain = true
+        } else if line.hasPrefix(" . data_src: 0x"), !r.isEmpty {
+            r[r.count - 1].dataSrc = UInt64(line.dropFirst(15), radix: 16)
+        } else if line.hasPrefix("..... id "), !r.isEmpty {
+            // "..... id 0000000000002b69, value 00000000000f9144, lost 0"
+            let p = line.dropFirst(9).split(separator: ",").map { $0.split(separator: " ").last.map(String.init) ?? "" }
+            if p.count == 3 { r[r.count - 1].reads.append("\(UInt64(p[0], radix: 16) ?? 0) \(UInt64(p[1], radix: 16) ?? 0) \(p[2])") }
         } else if inChain, line.hasPrefix("....."), let colon = line.lastIndex(of: ":") {
             let v = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             if let x = UInt64(v, radix: 16), !r.isEmpty { r[r.count - 1].chain.append(x) }
@@ -70,9 +90,12 @@ private func ourDump(_ f: PerfDataFile) throws -> [DumpEntry] {
     while let rec = try it.next() {
         if rec.type == RecordType.headerAttr { continue }
         var e = DumpEntry(time: f.timestamp(rec) ?? 0, offset: rec.offset, size: rec.size, name: RecordType.name(rec.type))
-        if case .sample(let s) = try f.decode(rec) {
-            e.pid = s.pid; e.tid = s.tid; e.ip = s.ip; e.period = s.period
+        if case .sample(let s) = try f.decode(rec), let a = f.attr(of: rec) {
+            e.pid = s.pid; e.tid = s.tid; e.ip = s.ip; e.period = s.period; e.addr = s.addr
             e.chain = Array(s.callchain)
+            if a.sampleType.contains(.cpu) { e.cpu = s.cpu }
+            if a.sampleType.contains(.dataSrc) { e.dataSrc = s.dataSrc }
+            if a.readFormat.contains(.group) { e.reads = (s.read?.values ?? []).map { "\($0.id) \($0.value) \($0.lost)" } }
         }
         r.append(e)
     }
@@ -186,6 +209,42 @@ private func compareDumps(_ path: String) throws {
         #expect(n > 100 && theirs.sorted() == dynSizes.sorted())
     }
 
+    /// A group leader sampling its group (READ with GROUP|ID|LOST), CPU, ADDR, DATA_SRC, PHYS_ADDR, page sizes,
+    /// context-switch and namespace records: the same records and values as perf's raw dump.
+    @Test(.enabled(if: perfUsable, Comment(rawValue: skipNote)))
+    func manySampleFieldsMatchPerfRawDump() throws {
+        let dir = try tempDir("perfdata")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = try record(dir, "many.data", ["-e", "{cpu-clock,task-clock}:S", "--sample-cpu", "-d", "--phys-data",
+                                                 "--data-page-size", "--code-page-size", "--switch-events", "--namespaces"])
+        let f = try PerfDataFile(path: path)
+        let t = f.attrs[0].attr.sampleType
+        #expect(t.contains([.read, .cpu, .addr, .dataSrc, .physAddr, .dataPageSize, .codePageSize]), "\(t)")
+        #expect(f.attrs[0].attr.readFormat.contains(.group) && f.attrs[0].attr.contextSwitch && f.attrs[0].attr.namespaces)
+        try compareDumps(path)
+        let ours = try ourDump(f)
+        #expect(ours.contains { $0.name == "NAMESPACES" } && ours.contains { $0.name == "SWITCH" })
+        #expect(ours.contains { $0.reads.count == 2 })
+        // Page sizes as perf prints them ("4K", "2M", "N/A"), as multisets.
+        func name(_ v: UInt64) -> String {
+            v == 0 ? "N/A" : v % (1 << 30) == 0 ? "\(v >> 30)G" : v % (1 << 20) == 0 ? "\(v >> 20)M" : v % 1024 == 0 ? "\(v >> 10)K" : "\(v)"
+        }
+        var code: [String] = [], data: [String] = []
+        var it = f.records()
+        while let r = try it.next() {
+            switch try f.decode(r) {
+            case .namespaces(let pid, _, let links): #expect(pid > 0 && !links.isEmpty)
+            case .sample(let s): code.append(name(s.codePageSize)); data.append(name(s.dataPageSize))
+            default: break
+            }
+        }
+        let d = try run("perf", ["report", "-D", "-i", path]).stdout.split(separator: "\n")
+        let theirCode = d.filter { $0.hasPrefix(" .. code page size: ") }.map { String($0.dropFirst(20)) }
+        let theirData = d.filter { $0.hasPrefix(" .. data page size: ") }.map { String($0.dropFirst(20)) }
+        #expect(code.count > 100 && code.sorted() == theirCode.sorted())
+        #expect(data.sorted() == theirData.sorted())
+    }
+
     @Test(.enabled(if: perfUsable, Comment(rawValue: skipNote)))
     func twoEventsMapSamplesToTheirAttr() throws {
         let dir = try tempDir("perfdata")
@@ -242,6 +301,14 @@ private func compareDumps(_ path: String) throws {
         let dir = try tempDir("perfdata")
         defer { try? FileManager.default.removeItem(at: dir) }
         try roundTrip(try record(dir, "dwarf.data", ["--call-graph", "dwarf"]), dir)
+    }
+
+    @Test(.enabled(if: perfUsable, Comment(rawValue: skipNote)))
+    func pipeWriterRoundTrip() throws {
+        let dir = try tempDir("perfdata")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // perf report shows no Children column for pipe input, so the original is a pipe recording too.
+        try roundTrip(try record(dir, "pipe.data", ["-g"], pipe: true), dir, pipe: true)
     }
 
     @Test(.enabled(if: perfUsable, Comment(rawValue: skipNote)))
@@ -317,13 +384,203 @@ private func compareDumps(_ path: String) throws {
     }
 }
 
+/// Opens and fully reads bytes; returns the error, nil when everything parsed.
+private func readAll(_ b: Bytes) -> Error? {
+    do {
+        let f = try PerfDataFile(bytes: b)
+        var it = f.records()
+        while let r = try it.next() { _ = try f.decode(r); _ = try f.sampleID(r) }
+        var o = f.orderedRecords()
+        while try o.next() != nil {}
+        return nil
+    } catch { return error }
+}
+
+extension PerfDataTests {
+    @Test(.enabled(if: perfUsable, Comment(rawValue: skipNote)))
+    func malformedFilesThrowTypedErrors() throws {
+        let dir = try tempDir("perfdata")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (name, args, pipe) in [("fp.data", ["-g"], false), ("z.data", ["-g", "-z"], false), ("pipe.data", ["-g"], true)] {
+            let path = try record(dir, name, args, pipe: pipe)
+            let orig = try MappedFile.open(path).array
+            #expect(readAll(Bytes(orig)) == nil)
+            // Truncations at many offsets: a file cut anywhere in its records or features must throw, not trap.
+            var thrown = 0
+            for cut in stride(from: 0, to: orig.count, by: max(1, orig.count / 400)) {
+                if let e = readAll(Bytes(Array(orig[0..<cut]))) {
+                    #expect(e is PerfDataError, "\(name) cut at \(cut): \(e)")
+                    thrown += 1
+                }
+            }
+            #expect(thrown > 100, "\(name): only \(thrown) truncations were noticed")
+            // Random byte flips (fixed seed): errors, if any, are PerfDataError that name an offset.
+            var rng = SplitMix(seed: 0x5eed)
+            for _ in 0..<300 {
+                var m = orig
+                for _ in 0..<4 { m[Int(rng.next() % UInt64(m.count))] ^= UInt8(truncatingIfNeeded: rng.next() | 1) }
+                if let e = readAll(Bytes(m)) {
+                    let pe = try #require(e as? PerfDataError, "\(e)")
+                    #expect(pe.description.hasPrefix("perf.data: "), "\(pe)")
+                }
+            }
+        }
+    }
+
+    @Test func errorNamesTheRecordOffset() throws {
+        let dir = try tempDir("perfdata")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("bad.data").path
+        var a = EventAttr()
+        a.sampleType = [.ip, .tid, .time, .period]
+        let w = try PerfDataWriter(path: path, attrs: [AttrEntry(attr: a, ids: [])])
+        try w.comm(pid: 1, tid: 1, comm: "x")
+        try w.finish()
+        var bytes = try MappedFile.open(path).array
+        let f = try PerfDataFile(bytes: Bytes(bytes))
+        let dataOffset = Int(try #require(f.header).data.offset)
+        // Make the COMM record claim 4 bytes.
+        bytes[dataOffset + 6] = 4; bytes[dataOffset + 7] = 0
+        let g = try PerfDataFile(bytes: Bytes(bytes))
+        var it = g.records()
+        #expect(throws: PerfDataError.malformed(offset: dataOffset, context: "record at offset 0x\(String(dataOffset, radix: 16))",
+                                                reason: "size 4 smaller than its header")) { _ = try it.next() }
+        let msg = "\(PerfDataError.malformed(offset: 0x1a2b, context: "record at offset 0x1a2b", reason: "size 4 smaller than its header"))"
+        #expect(msg == "perf.data: record at offset 0x1a2b: size 4 smaller than its header")
+        #expect(throws: PerfDataError.notPerfData) { _ = try PerfDataFile(bytes: Bytes(Array("PERFILE1xxxxxxxxxxxxxxxx".utf8))) }
+    }
+
+    /// Every input kept by the fuzzer as a regression still parses or throws.
+    @Test func fuzzRegressionInputsDoNotTrap() throws {
+        let dir = packageRoot.appendingPathComponent("Tests/Fixtures/fuzz-regressions/perfdata")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        for n in names {
+            let b = try MappedFile.open(dir.appendingPathComponent(n).path)
+            if let e = readAll(Bytes(b.array)) { #expect(e is PerfDataError, "\(n): \(e)") }
+        }
+    }
+}
+
+/// Converts a little-endian file of a known shape (written below) to big-endian, field by field, the way a
+/// big-endian perf would have laid it out (bit-fields allocated from the most significant bit).
+private func toBigEndian(_ le: [UInt8], attrs: Int) throws -> [UInt8] {
+    let b = Bytes(le)
+    var out = le
+    func swap(_ o: Int, _ n: Int) { out.replaceSubrange(o..<o + n, with: le[o..<o + n].reversed()) }
+    func u64s(_ o: Int, _ n: Int) { for k in 0..<n { swap(o + 8 * k, 8) } }
+    u64s(0, 13)
+    let attrOff = Int(try b.u64(24)), attrSz = Int(try b.u64(16)), dataOff = Int(try b.u64(40)), dataSz = Int(try b.u64(48))
+    for k in 0..<attrs {
+        let o = attrOff + k * attrSz
+        swap(o, 4); swap(o + 4, 4); u64s(o + 8, 4)
+        // flags: bit n of the little-endian word becomes bit 63-n of the big-endian one.
+        var f = try b.u64(o + 40), r: UInt64 = 0
+        for _ in 0..<64 { r = r << 1 | f & 1; f >>= 1 }
+        withUnsafeBytes(of: r.bigEndian) { out.replaceSubrange(o + 40..<o + 48, with: $0) }
+        swap(o + 48, 4); swap(o + 52, 4); u64s(o + 56, 5); swap(o + 96, 4); swap(o + 100, 4); u64s(o + 104, 1)
+        swap(o + 112, 4); swap(o + 116, 2); swap(o + 118, 2); swap(o + 120, 4); swap(o + 124, 4); u64s(o + 128, 1)
+        u64s(o + attrSz - 16, 2)
+        let io = Int(try b.u64(o + attrSz - 16)), iz = Int(try b.u64(o + attrSz - 8))
+        u64s(io, iz / 8)
+    }
+    var o = dataOff
+    while o < dataOff + dataSz {
+        let type = try b.u32(o), size = Int(try b.u16(o + 6))
+        swap(o, 4); swap(o + 4, 2); swap(o + 6, 2)
+        let p = o + 8
+        switch type {
+        case RecordType.comm: swap(p, 4); swap(p + 4, 4)
+        case RecordType.exit: for k in 0..<4 { swap(p + 4 * k, 4) }; u64s(p + 16, 1)
+        case RecordType.sample:
+            // IDENTIFIER, IP, TID, TIME, PERIOD, CALLCHAIN (nr + ips): u64s except the pid/tid pair.
+            u64s(p, 2); swap(p + 16, 4); swap(p + 20, 4); u64s(p + 24, (size - 32) / 8)
+        default: break
+        }
+        if type == RecordType.comm || type == RecordType.exit {
+            // sample_id_all trailer: pid, tid (u32), time, identifier.
+            let t = o + size - 24
+            swap(t, 4); swap(t + 4, 4); u64s(t + 8, 2)
+        }
+        o += size
+    }
+    // Features: HOSTNAME (u32 length + bytes) and NRCPUS (two u32), after the data.
+    let ft = dataOff + dataSz
+    u64s(ft, 4)
+    swap(Int(try b.u64(ft)), 4)
+    let nr = Int(try b.u64(ft + 16)); swap(nr, 4); swap(nr + 4, 4)
+    return out
+}
+
+extension PerfDataTests {
+    @Test func bigEndianFileReadsLikeItsLittleEndianTwin() throws {
+        let dir = try tempDir("perfdata")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("le.data").path
+        var a = EventAttr()
+        a.type = 1; a.samplePeriod = 4000; a.freq = true; a.sampleIDAll = true; a.mmap2 = true; a.comm = true; a.preciseIP = 2
+        a.sampleType = [.identifier, .ip, .tid, .time, .period, .callchain]
+        let w = try PerfDataWriter(path: path, attrs: [AttrEntry(attr: a, ids: [7, 8])])
+        w.features.hostname = "bigendianhost"
+        w.features.nrCPUsAvailable = 8; w.features.nrCPUsOnline = 6
+        let sid = SampleID(pid: 300, tid: 301, time: 5, id: 7)
+        try w.comm(pid: 300, tid: 301, comm: "be-prog", exec: true, sampleID: sid)
+        for i in 0..<3 {
+            var s = Sample()
+            s.identifier = 7; s.ip = 0x1000 + UInt64(i); s.pid = 300; s.tid = 301; s.time = 10 + UInt64(i); s.period = 99
+            s.callchain = U64List([CallchainContext.user, s.ip, 0xdead_beef_0000 + UInt64(i)])
+            try w.sample(s)
+        }
+        try w.exit(TaskRecord(pid: 300, ppid: 1, tid: 301, ptid: 1, time: 20), sampleID: sid)
+        try w.finish()
+        let le = try MappedFile.open(path).array
+        let be = try toBigEndian(le, attrs: 1)
+        #expect(be != le)
+        let f = try PerfDataFile(bytes: Bytes(le)), g = try PerfDataFile(bytes: Bytes(be))
+        #expect(!f.isSwapped && g.isSwapped)
+        #expect(g.attrs == f.attrs)
+        #expect(g.attrs[0].attr.preciseIP == 2 && g.attrs[0].attr.freq && g.attrs[0].attr.sampleIDAll)
+        #expect(g.features.hostname == "bigendianhost" && g.features.nrCPUsOnline == 6 && g.features.nrCPUsAvailable == 8)
+        #expect(try ourDump(g) == ourDump(f))
+        var it = g.records()
+        var comms: [CommRecord] = [], trailers: [SampleID] = []
+        while let r = try it.next() {
+            if case .comm(let c) = try g.decode(r) { comms.append(c) }
+            if let t = try g.sampleID(r) { trailers.append(t) }
+        }
+        #expect(comms == [CommRecord(pid: 300, tid: 301, comm: "be-prog", exec: true)])
+        #expect(trailers.count == 2 && trailers.allSatisfy { $0.pid == 300 && $0.tid == 301 && $0.time == 5 && $0.identifier == 7 })
+    }
+}
+
+/// A small deterministic generator for byte flips.
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}
+
 /// Reads `path`, writes every record back through PerfDataWriter (typed encoders for COMM, MMAP, MMAP2,
 /// FORK, EXIT, LOST, SAMPLE; raw copies for the rest; COMPRESSED expanded) and checks that perf script
 /// and perf report print the same for both files.
-private func roundTrip(_ path: String, _ dir: URL) throws {
+private func roundTrip(_ path: String, _ dir: URL, pipe: Bool = false) throws {
     let f = try PerfDataFile(path: path)
     let out = dir.appendingPathComponent("copy.data").path
-    let w = try PerfDataWriter(path: out, attrs: f.attrs)
+    var feats = WriterFeatures()
+    feats.eventNames = f.features.eventDesc?.map(\.name)
+    feats.hostname = f.features.hostname
+    let w: PerfDataWriter
+    if pipe {
+        let fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        w = try PerfDataWriter(pipe: fd, attrs: f.attrs, features: feats, closeWhenDone: true)
+    } else {
+        w = try PerfDataWriter(path: out, attrs: f.attrs)
+    }
     w.features.hostname = f.features.hostname
     w.features.osRelease = f.features.osRelease
     w.features.version = f.features.version
@@ -348,12 +605,14 @@ private func roundTrip(_ path: String, _ dir: URL) throws {
         case .exit(let t): try w.exit(t, sampleID: sid, attr: ai)
         case .lost(let id, let n): try w.lost(id: id, lost: n, sampleID: sid, attr: ai)
         case .finishedRound: try w.finishedRound(); typed -= 1
+        case .headerAttr, .headerFeature: typed -= 1  // the writer emits its own
         default: try w.writeRecord(r); typed -= 1
         }
         typed += 1
     }
     try w.finish()
     #expect(typed > 100)
+    #expect(try PerfDataFile(path: out).isPipe == pipe)
     for args in [["script"], ["script", "-F", "comm,pid,tid,time,ip,sym,dso,period,event", "--ns"], ["report", "--stdio"]] {
         let a = try run("perf", args + ["-i", path]), b = try run("perf", args + ["-i", out])
         #expect(a.status == 0 && b.status == 0, "\(args): \(b.stderr)")
