@@ -76,6 +76,29 @@ struct PerfReportTests {
         #expect(diffs == 0)
     }
 
+    /// `perf annotate heavy`: the same per-instruction percentages as perf at every sampled address.
+    @Test(.enabled(if: available)) func annotateMatchesPerf() throws {
+        let exe = try burn(["-O0", "-g", "-fno-omit-frame-pointer"])
+        let data = try tempDir("perf-annotate").appendingPathComponent("perf.data").path
+        try #require(try run("perf", ["record", "-q", "-F", "999", "-o", data, "--", exe, "40"]).status == 0)
+        func percents(_ text: String) -> [String: Double] {
+            var out: [String: Double] = [:]
+            for line in text.split(separator: "\n") {
+                let f = line.split(separator: " ", omittingEmptySubsequences: true)
+                guard f.count >= 3, f[1] == ":", let p = Double(f[0]), f[2].hasSuffix(":") else { continue }
+                out[String(f[2].dropLast())] = p
+            }
+            return out
+        }
+        let theirs = percents(try run("perf", ["annotate", "-i", data, "--stdio", "heavy"]).stdout)
+        let r = try sonde(["perf", "annotate", "-i", data, "--stdio", "heavy"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let ours = percents(r.stdout)
+        try #require(theirs.count > 5, "perf annotate gave no instructions")
+        #expect(Set(ours.keys) == Set(theirs.keys), "same instructions")
+        for (addr, p) in theirs where p > 0 { #expect(abs((ours[addr] ?? -1) - p) <= 0.5, "\(addr): perf \(p) sonde \(ours[addr] ?? -1)") }
+    }
+
     /// The 3:1:1 fixture, recorded by sonde with frame pointers and with DWARF (no frame pointers, -O2):
     /// self shares within 5 points of 60/20/20, callers (run, main) carry everything in children mode; real
     /// perf reads sonde's file and agrees with sonde's report.
