@@ -20,7 +20,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     case 8: _ = ProcessIO.parse(body); _ = ProcessStatm.parse(body); _ = IOCounters.parse(body); _ = SchedStat.parse(body)
     case 9: _ = try? MemoryMaps.parse(body); _ = SmapsRollup.parse(body)
     case 10: _ = TTYNames(drivers: body).name(Int32(truncatingIfNeeded: body.count &* 257))
-    default: _ = ResourceLimit.parseTable(body); _ = CgroupEntry.parse(body); _ = splitNul(body); _ = keyValueLines(body); _ = ProcFS.wchanName(body)
+    default: _ = Kallsyms(text: body).index(of: 0xffffffff81000000); _ = ResourceLimit.parseTable(body); _ = CgroupEntry.parse(body); _ = splitNul(body); _ = keyValueLines(body); _ = ProcFS.wchanName(body)
     }
     return 0
 }

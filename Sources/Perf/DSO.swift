@@ -1,3 +1,4 @@
+import ProcFS
 import Bytes
 import Demangle
 import Debug

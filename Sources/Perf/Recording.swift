@@ -1,3 +1,4 @@
+import ProcFS
 import Bytes
 import Glibc
 import PerfData

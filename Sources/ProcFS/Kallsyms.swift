@@ -57,7 +57,7 @@ public struct Kallsyms: Sendable {
         return Symbol(start: addr, name: name, module: module)
     }
 
-    static func hexValue(_ c: UInt8) -> UInt8? {
+    public static func hexValue(_ c: UInt8) -> UInt8? {
         switch c {
         case 0x30...0x39: return c - 0x30
         case 0x61...0x66: return c - 0x61 + 10

@@ -1,0 +1,31 @@
+import Testing
+import ProcFS
+
+/// /proc/kallsyms parsing against the file itself: every code symbol's address maps back to a symbol at
+/// that address, `_text` is found even among aliases, and malformed lines are skipped.
+struct KallsymsTests {
+    @Test func liveKallsymsRoundTrips() throws {
+        guard let bytes = try? ProcFS().readFile("/proc/kallsyms") else { return }
+        let k = Kallsyms(text: bytes)
+        try #require(!k.symbols.isEmpty, "kallsyms readable (root)")
+        let text = String(decoding: bytes, as: UTF8.self)
+        var checked = 0
+        for line in text.split(separator: "\n").prefix(2000) {
+            let f = line.split(separator: " ")
+            guard f.count >= 3, "tTwW".contains(f[1]), let a = UInt64(f[0], radix: 16), a != 0 else { continue }
+            let i = try #require(k.index(of: a))
+            #expect(k.symbols[i].start == a, "\(line)")
+            checked += 1
+        }
+        #expect(checked > 100)
+        let textLine = text.split(separator: "\n").first { $0.hasSuffix(" _text") }
+        #expect(k.textStart == textLine.flatMap { UInt64($0.split(separator: " ")[0], radix: 16) })
+    }
+
+    @Test func malformedLinesAreSkipped() {
+        let k = Kallsyms(text: Array("zz T bad\nffffffff81000000 T _text\n ffff\nffffffff81000010 t f\t[mod]\nffffffffffffffffff T toolong\n".utf8))
+        #expect(k.symbols.map(\.name) == ["_text", "f"])
+        #expect(k.symbols[1].module == "[mod]")
+        #expect(k.index(of: 0xffffffff81000005) == 0 && k.index(of: 0x10) == nil)
+    }
+}
