@@ -32,6 +32,30 @@ public enum ProfileIO {
         }
     }
 
+    /// Calls `body` with a file's bytes: memory-mapped for a regular file, read for anything else
+    /// ("-" is standard input). The bytes are valid only during the call.
+    public static func withContents<R>(_ path: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
+        if path != "-" {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw ProfileIOError(path: path, reason: String(cString: strerror(errno))) }
+            var st = stat()
+            if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0 {
+                let size = Int(st.st_size)
+                let m = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
+                close(fd)
+                if let m, m != MAP_FAILED {
+                    defer { munmap(m, size) }
+                    madvise(m, size, MADV_SEQUENTIAL)
+                    return try body(UnsafeBufferPointer(start: m.assumingMemoryBound(to: UInt8.self), count: size))
+                }
+            } else {
+                close(fd)
+            }
+        }
+        let bytes = try read(path)
+        return try bytes.withUnsafeBufferPointer { try body($0) }
+    }
+
     /// Writes bytes to a file (created or truncated, mode 0644), or to standard output for "-".
     public static func write(_ bytes: [UInt8], to path: String) throws(ProfileIOError) {
         let fd = path == "-" ? 1 : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)

@@ -60,15 +60,17 @@ public enum FlameGraph {
         // the parent's self weight (where flamegraph.pl's sorted input puts it).
         var start = [Double](repeating: -1, count: tree.count)
         var keep: [Int32] = []
+        var depthOf = [Int32](repeating: 0, count: tree.count)
         var maxDepth = 0
         var maxDelta: Int64 = 0
         if total > 0 {
             start[0] = 0
-            var stack: [Int32] = [0]
-            while let v = stack.popLast() {
+            var stack: [(Int32, Int32)] = [(0, 0)]
+            while let (v, dd) = stack.popLast() {
                 let n = Int(v)
+                let d = Int(dd)
                 keep.append(v)
-                let d = Int(tree.depth[n])
+                depthOf[n] = dd
                 if d > maxDepth { maxDepth = d }
                 if diff {
                     let delta = tree.total(n, column: 1) &- tree.total(n, column: 0)
@@ -79,7 +81,7 @@ public enum FlameGraph {
                     let w = Double(tree.total(Int(c), column: col))
                     if w > 0 && w >= minUnits {
                         start[Int(c)] = x
-                        stack.append(c)
+                        stack.append((c, dd + 1))
                     }
                     x += w
                 }
@@ -135,7 +137,7 @@ public enum FlameGraph {
         let charWidth = fs * o.fontWidth
         for v in keep {
             let n = Int(v)
-            let d = Int(tree.depth[n])
+            let d = Int(depthOf[n])
             let w = Double(tree.total(n, column: col))
             let x1 = xpad + start[n] * wpu, ww = w * wpu
             let y1: Double, y2: Double
@@ -146,7 +148,7 @@ public enum FlameGraph {
                 y1 = imageHeight - ypad2 - Double(d + 1) * o.frameHeight + framePad
                 y2 = imageHeight - ypad2 - Double(d) * o.frameHeight
             }
-            let f = n == 0 ? nil : profile.frames[Int(tree.frame[n])]
+            let f = n == 0 ? nil : profile.frames[Int(tree.frame(n))]
             let name = f?.name ?? "all"
             let count = tree.total(n, column: col)
             let color: String

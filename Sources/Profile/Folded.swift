@@ -45,11 +45,16 @@ public enum Folded {
     /// Reads folded stacks; throws `FoldedError` on the first bad line unless `skipBadLines`.
     /// Fractional counts (flamegraph.pl accepts `1.5`) are rounded to the nearest integer.
     public static func read(_ bytes: [UInt8], options: Options = Options()) throws(FoldedError) -> Result {
-        let r: Result? = bytes.withUnsafeBufferPointer { buf in
-            var p = FoldedParser(buf, options)
-            return p.run()
+        try bytes.withUnsafeBufferPointer { (buf) throws(FoldedError) -> Result in try read(buf, options: options) }
+    }
+
+    /// Reads folded stacks from memory (a mapped file); nothing refers to `bytes` afterwards.
+    public static func read(_ bytes: UnsafeBufferPointer<UInt8>, options: Options = Options()) throws(FoldedError) -> Result {
+        guard bytes.baseAddress != nil else {
+            return Result(profile: StackProfile(sampleTypes: [options.sampleType]), skipped: 0, firstError: nil)
         }
-        guard let r else { throw FoldedError(line: 0, reason: "internal") }
+        var p = FoldedParser(bytes, options)
+        let r = p.run()
         if !options.skipBadLines, let e = r.firstError { throw e }
         return r
     }
@@ -82,11 +87,11 @@ public enum Folded {
             if s0 == 0 && s1 == 0 { continue }
             path.removeAll(keepingCapacity: true)
             var n = Int32(v)
-            while n > 0 { path.append(n); n = tree.parent[Int(n)] }
+            while n > 0 { path.append(n); n = tree.parent(Int(n)) }
             let start = text.count
             for (i, node) in path.reversed().enumerated() {
                 if i > 0 { text.append(UInt8(ascii: ";")) }
-                text += names[Int(tree.frame[Int(node)])]
+                text += names[Int(tree.frame(Int(node)))]
             }
             lines.append((start, text.count, Int32(v)))
         }
@@ -147,6 +152,10 @@ struct FoldedParser {
     var w1: [Int64] = []
     var skipped = 0
     var firstError: FoldedError?
+    // The previous valid line's stack: start, length, and each frame's end offset and id.
+    var prevStart = 0, prevLen = 0
+    var prevEnds: [Int] = []
+    var prevIDs: [Int32] = []
 
     init(_ buf: UnsafeBufferPointer<UInt8>, _ options: Folded.Options) {
         self.buf = buf
@@ -195,7 +204,7 @@ struct FoldedParser {
         if firstError == nil { firstError = FoldedError(line: line, reason: why) }
     }
 
-    mutating func run() -> Folded.Result? {
+    mutating func run() -> Folded.Result {
         let n = buf.count
         var lineNo = 0
         var s = 0
@@ -236,16 +245,32 @@ struct FoldedParser {
                 bad(lineNo, "one count where two (before, after) are expected"); continue
             }
             if stackEnd <= s { bad(lineNo, "no stack before the count"); continue }
-            // Frames, root first.
+            // Frames, root first. Sorted input repeats the previous line's leading frames: those
+            // bytes are compared, not hashed again.
+            let lineLen = stackEnd - s
+            let common = commonPrefix(prevStart, prevLen, s, lineLen)
             var a = s
-            var i = s
+            var k = 0
+            while k < prevEnds.count, prevEnds[k] < common {
+                ids.append(prevIDs[k])
+                a = s + prevEnds[k] + 1
+                k += 1
+            }
+            prevEnds.removeSubrange(k...)
+            prevIDs.removeSubrange(k...)
+            var i = a
             while i <= stackEnd {
                 if i == stackEnd || buf[i] == 59 {
-                    ids.append(interner.intern(a, i))
+                    let id = interner.intern(a, i)
+                    ids.append(id)
+                    prevIDs.append(id)
+                    prevEnds.append(i - s)
                     a = i + 1
                 }
                 i += 1
             }
+            prevStart = s
+            prevLen = lineLen
             starts.append(ids.count)
             if columns == 2 { w0.append(before); w1.append(after) } else { w0.append(after) }
         }
@@ -267,6 +292,18 @@ struct FoldedParser {
         profile.weights = w0
         profile.weights2 = columns == 2 ? w1 : []
         return Folded.Result(profile: profile, skipped: skipped, firstError: firstError)
+    }
+
+    /// Length of the common prefix of two byte ranges.
+    func commonPrefix(_ a: Int, _ la: Int, _ b: Int, _ lb: Int) -> Int {
+        let n = min(la, lb)
+        let base = UnsafeRawPointer(buf.baseAddress!)
+        var i = 0
+        while i + 8 <= n, base.loadUnaligned(fromByteOffset: a + i, as: UInt64.self) == base.loadUnaligned(fromByteOffset: b + i, as: UInt64.self) {
+            i += 8
+        }
+        while i < n, buf[a + i] == buf[b + i] { i += 1 }
+        return i
     }
 
     func allCount(_ a: Int, _ b: Int) -> Bool {
@@ -293,11 +330,20 @@ struct ByteInterner {
     var count: Int { ranges.count }
     func range(_ id: Int) -> (Int, Int) { ranges[id] }
 
+    /// A hash of bytes a..<b, eight at a time.
     @inline(__always) func hash(_ a: Int, _ b: Int) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        let base = UnsafeRawPointer(buf.baseAddress!)
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(b - a)
         var i = a
-        while i < b { h = (h ^ UInt64(buf[i])) &* 0x100_0000_01b3; i += 1 }
-        return h ^ (h >> 32)
+        while i + 8 <= b {
+            h = (h ^ base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xff51_afd7_ed55_8ccd
+            h ^= h >> 32
+            i += 8
+        }
+        var tail: UInt64 = 0, shift: UInt64 = 0
+        while i < b { tail |= UInt64(buf[i]) << shift; shift += 8; i += 1 }
+        h = (h ^ tail) &* 0xc4ce_b9fe_1a85_ec53
+        return h ^ (h >> 29)
     }
 
     mutating func intern(_ a: Int, _ b: Int) -> Int32 {

@@ -2,13 +2,14 @@
 /// every other node is a frame under its parent with self and total weights per column.
 /// Children are ordered by frame name (bytewise), as flame graphs draw them.
 public struct FrameTree: Sendable {
-    /// Frame index (into the profile's `frames`) of each node; -1 for the root.
-    public private(set) var frame: [Int32] = [-1]
-    /// Parent node of each node; -1 for the root.
-    public private(set) var parent: [Int32] = [-1]
-    /// Depth of each node: 0 for the root, 1 for the outermost frames.
-    public private(set) var depth: [Int32] = [0]
-    private var total0: [Int64] = [0], self0: [Int64] = [0]
+    struct Node {
+        var frame: Int32, parent: Int32
+        var firstChild: Int32 = -1, nextSibling: Int32 = -1
+        var total: Int64 = 0, selfWeight: Int64 = 0
+    }
+    private var nodes: [Node] = [Node(frame: -1, parent: -1)]
+    /// Children per node, saturating (only "few" or "many" matters).
+    private var childCount: [UInt8] = [0]
     private var total1: [Int64] = [], self1: [Int64] = []
     private var childStart: [Int32] = []
     private var childList: [Int32] = []
@@ -18,7 +19,20 @@ public struct FrameTree: Sendable {
     public private(set) var maxDepth: Int = 0
 
     /// Number of nodes, the root included.
-    public var count: Int { frame.count }
+    public var count: Int { nodes.count }
+    /// Frame index (into the profile's `frames`) of a node; -1 for the root.
+    public func frame(_ node: Int) -> Int32 { nodes[node].frame }
+    /// Parent of a node; -1 for the root.
+    public func parent(_ node: Int) -> Int32 { nodes[node].parent }
+    /// Depth of a node: 0 for the root, 1 for the outermost frames (walks up the parents).
+    public func depth(_ node: Int) -> Int {
+        var d = 0, n = node
+        while n > 0 { n = Int(nodes[n].parent); d += 1 }
+        return d
+    }
+
+    /// Nodes with more children than this are also indexed in a hash table.
+    private static let listLimit: UInt8 = 8
 
     /// Merges a profile's stacks; `reversed` merges them leaf first (a "reversed" flame graph).
     public init(_ profile: StackProfile, reversed: Bool = false) {
@@ -28,37 +42,55 @@ public struct FrameTree: Sendable {
         var table = NodeTable(capacity: 1024)
         let ids = profile.frameIDs, starts = profile.starts
         let w0 = profile.weights, w1 = profile.weights2
+        nodes.reserveCapacity(ids.count + 1) // an upper bound; untouched pages cost nothing
+        childCount.reserveCapacity(ids.count + 1)
+        // The previous stack's path (frame, node) per depth: sorted input (as stackcollapse writes it)
+        // shares long prefixes, which then need no lookup.
+        var prevFrame: [Int32] = [], prevNode: [Int32] = []
         for k in 0..<w0.count {
             let a = starts[k], b = starts[k + 1]
             let x0 = w0[k], x1 = two ? w1[k] : 0
             var node: Int32 = 0
-            total0[0] = total0[0].addingSaturating(x0)
+            nodes[0].total = nodes[0].total.addingSaturating(x0)
             if two { total1[0] = total1[0].addingSaturating(x1) }
-            var i = reversed ? b - 1 : a
-            var d: Int32 = 0
-            while reversed ? i >= a : i < b {
-                let f = ids[i]
-                d += 1
-                let key = UInt64(UInt32(bitPattern: node)) << 32 | UInt64(UInt32(bitPattern: f))
-                var child = table.find(key)
-                if child < 0 {
-                    child = Int32(frame.count)
-                    frame.append(f); parent.append(node); depth.append(d)
-                    total0.append(0); self0.append(0)
-                    if two { total1.append(0); self1.append(0) }
-                    table.insert(key, child)
-                    if Int(d) > maxDepth { maxDepth = Int(d) }
+            let len = b - a
+            var d = 0
+            var fresh = false
+            while d < len {
+                let f = ids[reversed ? b - 1 - d : a + d]
+                var child: Int32 = -1
+                if !fresh && d < prevFrame.count && prevFrame[d] == f {
+                    child = prevNode[d]
+                } else {
+                    // A node created for this stack has no children yet: no lookup needed below it.
+                    if !fresh { child = findChild(node, f, table) }
+                    if child < 0 {
+                        child = Int32(nodes.count)
+                        nodes.append(Node(frame: f, parent: node, nextSibling: nodes[Int(node)].firstChild))
+                        childCount.append(0)
+                        if two { total1.append(0); self1.append(0) }
+                        addChild(node, child, &table)
+                        if d + 1 > maxDepth { maxDepth = d + 1 }
+                        fresh = true
+                    }
+                    if d < prevFrame.count {
+                        prevFrame[d] = f; prevNode[d] = child
+                        if d + 1 < prevFrame.count { prevFrame[d + 1] = -2 } // the rest of the old path no longer applies
+                    } else {
+                        prevFrame.append(f); prevNode.append(child)
+                    }
                 }
                 node = child
-                total0[Int(node)] = total0[Int(node)].addingSaturating(x0)
+                nodes[Int(node)].total = nodes[Int(node)].total.addingSaturating(x0)
                 if two { total1[Int(node)] = total1[Int(node)].addingSaturating(x1) }
-                i += reversed ? -1 : 1
+                d += 1
             }
-            self0[Int(node)] = self0[Int(node)].addingSaturating(x0)
+            if d < prevFrame.count { prevFrame[d] = -2 }
+            nodes[Int(node)].selfWeight = nodes[Int(node)].selfWeight.addingSaturating(x0)
             if two { self1[Int(node)] = self1[Int(node)].addingSaturating(x1) }
         }
         // Children lists: counting sort by parent, then by frame name within each list.
-        let n = frame.count
+        let n = nodes.count
         var rank = [Int32](repeating: 0, count: profile.frames.count)
         let order = profile.frames.indices.sorted {
             let a = profile.frames[$0].name.utf8, b = profile.frames[$1].name.utf8
@@ -67,19 +99,46 @@ public struct FrameTree: Sendable {
         }
         for (r, f) in order.enumerated() { rank[f] = Int32(r) }
         childStart = [Int32](repeating: 0, count: n + 1)
-        for v in 1..<max(n, 1) { childStart[Int(parent[v]) + 1] += 1 }
+        for v in 1..<max(n, 1) { childStart[Int(nodes[v].parent) + 1] += 1 }
         for v in 0..<n { childStart[v + 1] += childStart[v] }
         childList = [Int32](repeating: 0, count: max(n - 1, 0))
         var fill = childStart
         for v in 1..<max(n, 1) {
-            let p = Int(parent[v])
+            let p = Int(nodes[v].parent)
             childList[Int(fill[p])] = Int32(v)
             fill[p] += 1
         }
+        let ns = nodes
         for v in 0..<n where childStart[v + 1] - childStart[v] > 1 {
             let r = Int(childStart[v])..<Int(childStart[v + 1])
-            let fr = frame
-            childList[r].sort { rank[Int(fr[Int($0)])] < rank[Int(fr[Int($1)])] }
+            childList[r].sort { rank[Int(ns[Int($0)].frame)] < rank[Int(ns[Int($1)].frame)] }
+        }
+    }
+
+    @inline(__always) private static func key(_ parent: Int32, _ frame: Int32) -> UInt64 {
+        UInt64(UInt32(bitPattern: parent)) << 32 | UInt64(UInt32(bitPattern: frame))
+    }
+
+    private func findChild(_ p: Int32, _ f: Int32, _ table: NodeTable) -> Int32 {
+        if childCount[Int(p)] > FrameTree.listLimit { return table.find(FrameTree.key(p, f)) }
+        var c = nodes[Int(p)].firstChild
+        while c >= 0 {
+            if nodes[Int(c)].frame == f { return c }
+            c = nodes[Int(c)].nextSibling
+        }
+        return -1
+    }
+
+    /// Links a new node (already pointing at the old first child) under its parent.
+    private mutating func addChild(_ p: Int32, _ c: Int32, _ table: inout NodeTable) {
+        nodes[Int(p)].firstChild = c
+        let count = childCount[Int(p)] &+ (childCount[Int(p)] == 255 ? 0 : 1)
+        childCount[Int(p)] = count
+        if count == FrameTree.listLimit + 1 {
+            var x: Int32 = c
+            while x >= 0 { table.insert(FrameTree.key(p, nodes[Int(x)].frame), x); x = nodes[Int(x)].nextSibling }
+        } else if count > FrameTree.listLimit + 1 {
+            table.insert(FrameTree.key(p, nodes[Int(c)].frame), c)
         }
     }
 
@@ -89,24 +148,22 @@ public struct FrameTree: Sendable {
     }
 
     /// Inclusive weight of a node in a column (0, or 1 for a differential profile's second).
-    public func total(_ node: Int, column: Int = 0) -> Int64 { column == 0 ? total0[node] : total1[node] }
+    public func total(_ node: Int, column: Int = 0) -> Int64 { column == 0 ? nodes[node].total : total1[node] }
 
     /// Exclusive (self) weight of a node in a column.
-    public func selfWeight(_ node: Int, column: Int = 0) -> Int64 { column == 0 ? self0[node] : self1[node] }
+    public func selfWeight(_ node: Int, column: Int = 0) -> Int64 { column == 0 ? nodes[node].selfWeight : self1[node] }
 }
 
-/// Open-addressing map from (parent, frame) keys to node indices.
+/// Open-addressing map from (parent, frame) keys to node indices (key and value in one slot).
 struct NodeTable {
-    private var keys: [UInt64]
-    private var values: [Int32]
+    private var slots: [(key: UInt64, value: Int32)]
     private var mask: Int
     private var used = 0
 
     init(capacity: Int) {
         var c = 16
         while c < capacity * 2 { c <<= 1 }
-        keys = [UInt64](repeating: 0, count: c)
-        values = [Int32](repeating: -1, count: c)
+        slots = Array(repeating: (0, -1), count: c)
         mask = c - 1
     }
 
@@ -117,30 +174,33 @@ struct NodeTable {
     }
 
     func find(_ key: UInt64) -> Int32 {
-        var i = NodeTable.hash(key) & mask
-        while true {
-            let v = values[i]
-            if v < 0 { return -1 }
-            if keys[i] == key { return v }
-            i = (i + 1) & mask
+        slots.withUnsafeBufferPointer { s in
+            var i = NodeTable.hash(key) & mask
+            while true {
+                let e = s[i]
+                if e.value < 0 { return -1 }
+                if e.key == key { return e.value }
+                i = (i + 1) & mask
+            }
         }
     }
 
     mutating func insert(_ key: UInt64, _ value: Int32) {
-        if (used + 1) * 2 > keys.count { grow() }
-        var i = NodeTable.hash(key) & mask
-        while values[i] >= 0 { i = (i + 1) & mask }
-        keys[i] = key
-        values[i] = value
+        if (used + 1) * 2 > slots.count { grow() }
+        let m = mask
+        slots.withUnsafeMutableBufferPointer { s in
+            var i = NodeTable.hash(key) & m
+            while s[i].value >= 0 { i = (i + 1) & m }
+            s[i] = (key, value)
+        }
         used += 1
     }
 
     private mutating func grow() {
-        let oldK = keys, oldV = values
-        keys = [UInt64](repeating: 0, count: oldK.count * 2)
-        values = [Int32](repeating: -1, count: oldK.count * 2)
-        mask = keys.count - 1
+        let old = slots
+        slots = Array(repeating: (0, -1), count: old.count * 2)
+        mask = slots.count - 1
         used = 0
-        for i in 0..<oldK.count where oldV[i] >= 0 { insert(oldK[i], oldV[i]) }
+        for e in old where e.value >= 0 { insert(e.key, e.value) }
     }
 }

@@ -99,17 +99,19 @@ struct FlameGraphCommand: ParsableCommand {
 
     private func load(_ path: String, _ type: SampleType, columns: Int?) throws -> StackProfile {
         let display = path == "-" ? "stdin" : path
-        let bytes: [UInt8]
-        do { bytes = try ProfileIO.read(path) } catch { throw ToolError("\(display): \(error.reason)") }
+        let options = Folded.Options(skipBadLines: skipBadLines, columns: columns, sampleType: type)
+        let result: Folded.Result
         do {
-            let r = try Folded.read(bytes, options: Folded.Options(skipBadLines: skipBadLines, columns: columns, sampleType: type))
-            if r.skipped > 0 {
-                writeOut("sonde flamegraph: \(display): ignored \(r.skipped) lines with invalid format (first: \(r.firstError!))\n", fd: 2)
-            }
-            return r.profile
+            result = try ProfileIO.withContents(path) { try Folded.read($0, options: options) }
+        } catch let e as ProfileIOError {
+            throw ToolError("\(display): \(e.reason)")
         } catch {
             throw ToolError("\(display): \(error) (--skip-bad-lines skips such lines)")
         }
+        if result.skipped > 0 {
+            writeOut("sonde flamegraph: \(display): ignored \(result.skipped) lines with invalid format (first: \(result.firstError!))\n", fd: 2)
+        }
+        return result.profile
     }
 
     private func save(_ bytes: [UInt8], _ path: String) throws {
