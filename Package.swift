@@ -68,6 +68,7 @@ let package = Package(
         .testTarget(name: "SyscallsTests", dependencies: ["Syscalls", "TestSupport"]),
         .testTarget(name: "StraceTests", dependencies: ["Strace", "Syscalls", "TestSupport"]),
         .testTarget(name: "PerfTests", dependencies: ["Perf", "PerfData", "PerfEvents", "Profile", "Bytes", "TestSupport"]),
+        .testTarget(name: "ProfileTests", dependencies: ["Profile", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["ProcFS", "TestSupport"]),
     ]
 )
