@@ -17,7 +17,7 @@ struct SplitMix: RandomNumberGenerator {
 }
 
 /// Random folded stacks: `lines` stacks over a small name pool, with their expected totals.
-func generatedFolded(lines: Int, seed: UInt64, maxCount: Int = 100) -> (text: String, stacks: [([String], Int64)], total: Int64) {
+func generatedFolded(lines: Int, seed: UInt64, minCount: Int = 1, maxCount: Int = 100) -> (text: String, stacks: [([String], Int64)], total: Int64) {
     var rng = SplitMix(state: seed)
     let pool = (0..<12).map { "f\($0)" }
     var stacks: [([String], Int64)] = []
@@ -26,7 +26,7 @@ func generatedFolded(lines: Int, seed: UInt64, maxCount: Int = 100) -> (text: St
     for _ in 0..<lines {
         let depth = Int.random(in: 1...6, using: &rng)
         let s = ["main"] + (0..<depth).map { _ in pool[Int.random(in: 0..<pool.count, using: &rng)] }
-        let c = Int64.random(in: 1...Int64(maxCount), using: &rng)
+        let c = Int64.random(in: Int64(minCount)...Int64(maxCount), using: &rng)
         stacks.append((s, c))
         total += c
         text += s.joined(separator: ";") + " \(c)\n"
@@ -61,20 +61,36 @@ func parseSVG(_ bytes: [UInt8]) throws -> (frames: [SVGFrame], root: XMLElement)
     var frames: [SVGFrame] = []
     let groups = try root.nodes(forXPath: "//*[local-name()='g'][@id='frames']/*[local-name()='g']")
     for case let g as XMLElement in groups {
-        let title = g.elements(forName: "title").first?.stringValue ?? ""
-        let rect = g.elements(forName: "rect").first!
-        let text = g.elements(forName: "text").first?.stringValue ?? ""
+        func child(_ n: String) -> XMLElement? {
+            (g.children ?? []).compactMap { $0 as? XMLElement }.first { $0.localName == n || $0.name == n }
+        }
+        let title = child("title")?.stringValue ?? ""
+        guard let rect = child("rect") else {
+            throw NotAFrame(description: "no rect in \(g.xmlString): \((g.children ?? []).map { "\($0.kind) \($0.name ?? "-") \($0.localName ?? "-")" })")
+        }
+        let text = child("text")?.stringValue ?? ""
         // "name (1,234 samples, 12.5%)"
         let open = title.range(of: " (", options: .backwards)!
         let name = String(title[..<open.lowerBound])
         let countText = title[open.upperBound...].split(separator: " ").first!.replacingOccurrences(of: ",", with: "")
-        func num(_ a: String) -> Double { Double(rect.attribute(forName: a)!.stringValue!)! }
-        frames.append(SVGFrame(name: name, count: Int64(countText)!, title: title, x: num("x"), y: num("y"),
-                               width: num("width"), height: num("height"),
-                               fill: rect.attribute(forName: "fill")!.stringValue!, label: text))
+        func num(_ a: String) throws -> Double {
+            guard let v = attr(rect, a), let d = Double(v) else { throw NotAFrame(description: "bad \(a) in \(g.xmlString)") }
+            return d
+        }
+        guard let count = Int64(countText) else { throw NotAFrame(description: "bad count in \(title)") }
+        frames.append(SVGFrame(name: name, count: count, title: title, x: try num("x"), y: try num("y"),
+                               width: try num("width"), height: try num("height"),
+                               fill: attr(rect, "fill") ?? "", label: text))
     }
     return (frames, root)
 }
+
+/// An attribute's value (found by name: namespaced lookup misses unprefixed SVG attributes).
+func attr(_ e: XMLElement, _ name: String) -> String? {
+    (e.attributes ?? []).first { $0.name == name || $0.localName == name }?.stringValue
+}
+
+struct NotAFrame: Error, CustomStringConvertible { var description: String }
 
 /// "rgb(r,g,b)" as numbers.
 func rgb(_ s: String) -> (Int, Int, Int) {
