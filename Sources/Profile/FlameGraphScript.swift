@@ -3,7 +3,6 @@
 /// URL parameters. Plain ES5, no network; the document needs `nametype` defined before it.
 /// Entry points usable from other scripts: `search(re)`, `reset_search()`, `zoom(g)`, `unzoom()`.
 let flameGraphScript = #"""
-"use strict";
 var svg, details, searchbtn, unzoombtn, matchedtxt, icbtn, frames = [], total = 0, xpad = 10,
     fontsize = 12, fontwidth = 0.59, width = 0, ignorecase = false, currentsearch = null, zoomed = null;
 
@@ -49,13 +48,14 @@ function init(evt) {
     searchbtn.addEventListener("click", function () { search_prompt(); });
     icbtn.addEventListener("click", function () { toggle_ignorecase(); });
     window.addEventListener("keydown", function (e) {
-        if (e.keyCode === 114 || ((e.ctrlKey || e.metaKey) && e.keyCode === 70)) {
+        var key = e.key ? e.key.toLowerCase() : "", mod = e.ctrlKey || e.metaKey;
+        if (key === "f3" || e.keyCode === 114 || (mod && (key === "f" || e.keyCode === 70))) {
             e.preventDefault();
             search_prompt();
-        } else if ((e.ctrlKey || e.metaKey) && e.keyCode === 73) {
+        } else if (mod && (key === "i" || e.keyCode === 73)) {
             e.preventDefault();
             toggle_ignorecase();
-        } else if (e.keyCode === 27) {
+        } else if (key === "escape" || e.keyCode === 27) {
             reset_search();
         }
     });
