@@ -1,5 +1,5 @@
 /// pprof's profile.proto (github.com/google/pprof proto/profile.proto), gzip-compressed as pprof
-/// reads it. Identical stacks become one sample; locations are leaf first; consecutive inlined
+/// reads it. Identical stacks become one sample (in first-seen order); locations are leaf first; consecutive inlined
 /// frames share one location with their caller (lines innermost first); one mapping per module.
 public enum Pprof {
     /// The encoded (uncompressed) profile.proto message.
@@ -23,7 +23,6 @@ public enum Pprof {
         // Location: mapping id and lines (function id, line), innermost first.
         var locations: [(mapping: Int64, lines: [(Int64, Int64)])] = []
         var locationIndex: [[Int64]: Int64] = [:]
-        var sampleIndex: [[Int64]: Int] = [:]
         var samples: [(locations: [Int64], values: [Int64])] = []
 
         func functionID(_ f: Frame) -> Int64 {
@@ -61,19 +60,25 @@ public enum Pprof {
             locationIndex[key] = i
             return i
         }
-        // Location id of each distinct frame as a lone location, cached (the common case).
+        // One sample per distinct stack: the tree's nodes with self weight, walked up to the root
+        // (leaf first, as pprof wants). Location id of each frame alone, cached (the common case).
+        let tree = FrameTree(profile)
         var single = [Int64](repeating: 0, count: profile.frames.count)
         var group: [Frame] = []
-        var ids: [Int64] = []
-        for k in 0..<profile.stackCount {
-            ids.removeAll(keepingCapacity: true)
+        for v in 1..<max(tree.count, 1) {
+            let values = profile.columns == 2 ? [tree.selfWeight(v), tree.selfWeight(v, column: 1)] : [tree.selfWeight(v)]
+            if values.allSatisfy({ $0 == 0 }) { continue }
+            var ids: [Int64] = []
             group.removeAll(keepingCapacity: true)
-            for fid in profile.stack(k).reversed() {
-                let f = profile.frames[Int(fid)]
+            var n = v
+            while n > 0 {
+                let fid = Int(tree.frame(n))
+                n = Int(tree.parent(n))
+                let f = profile.frames[fid]
                 if f.kind == .inlined { group.append(f); continue }
                 if group.isEmpty {
-                    if single[Int(fid)] == 0 { single[Int(fid)] = locationID([f]) }
-                    ids.append(single[Int(fid)])
+                    if single[fid] == 0 { single[fid] = locationID([f]) }
+                    ids.append(single[fid])
                 } else {
                     group.append(f)
                     ids.append(locationID(group))
@@ -81,13 +86,7 @@ public enum Pprof {
                 }
             }
             if !group.isEmpty { ids.append(locationID(group)) }
-            let values = profile.columns == 2 ? [profile.weight(k), profile.weight(k, column: 1)] : [profile.weight(k)]
-            if let s = sampleIndex[ids] {
-                for c in values.indices { samples[s].values[c] = samples[s].values[c].addingSaturating(values[c]) }
-            } else {
-                sampleIndex[ids] = samples.count
-                samples.append((ids, values))
-            }
+            samples.append((ids, values))
         }
 
         var w = ProtobufWriter()
@@ -125,6 +124,6 @@ public enum Pprof {
 
     /// The gzip-compressed profile, as `pprof` and profile stores expect it.
     public static func gzipped(_ profile: StackProfile, timeNanos: Int64 = 0, durationNanos: Int64 = 0) -> [UInt8] {
-        Gzip.compress(encode(profile, timeNanos: timeNanos, durationNanos: durationNanos))
+        Gzip.compress(encode(profile, timeNanos: timeNanos, durationNanos: durationNanos), level: 1) // fastest, as Go's pprof writes
     }
 }

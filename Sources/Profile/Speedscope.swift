@@ -12,18 +12,18 @@ public enum Speedscope {
             let k = Key(name: f.name, file: f.file, line: f.line)
             if let j = frameIndex[k] { map[i] = j } else { map[i] = frames.count; frameIndex[k] = frames.count; frames.append(k) }
         }
-        // Merge identical stacks (in frame terms) keeping first-seen order.
-        var stackIndex: [[Int]: Int] = [:]
+        // One sample per distinct stack (the tree's nodes with self weight, in first-seen order).
+        let tree = FrameTree(profile)
         var stacks: [[Int]] = []
         var w0: [Int64] = [], w1: [Int64] = []
-        for k in 0..<profile.stackCount {
-            let s = profile.stack(k).map { map[Int($0)] }
-            let a = profile.weight(k), b = profile.columns == 2 ? profile.weight(k, column: 1) : 0
-            if let j = stackIndex[s] {
-                w0[j] = w0[j].addingSaturating(a); if profile.columns == 2 { w1[j] = w1[j].addingSaturating(b) }
-            } else {
-                stackIndex[s] = stacks.count; stacks.append(s); w0.append(a); w1.append(b)
-            }
+        for v in 1..<max(tree.count, 1) {
+            let a = tree.selfWeight(v), b = profile.columns == 2 ? tree.selfWeight(v, column: 1) : 0
+            if a == 0 && b == 0 { continue }
+            var s: [Int] = []
+            var n = v
+            while n > 0 { s.append(map[Int(tree.frame(n))]); n = Int(tree.parent(n)) }
+            stacks.append(s.reversed())
+            w0.append(a); w1.append(b)
         }
         var t = ByteText()
         t.add("{\"$schema\":\"https://www.speedscope.app/file-format-schema.json\",\"exporter\":\"sonde\",\"name\":")

@@ -22,13 +22,13 @@ struct FlameGraphCommand: ParsableCommand {
     @Flag(help: "Differential: swap red and blue.")
     var negate = false
 
-    @Option(name: .shortAndLong, help: "Write the SVG to FILE.")
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the SVG to FILE.", valueName: "file"))
     var output: String?
-    @Option(help: "Write merged folded stacks to FILE.")
+    @Option(help: ArgumentHelp("Write merged folded stacks to FILE.", valueName: "file"))
     var folded: String?
-    @Option(help: "Write a gzipped pprof profile.proto to FILE.")
+    @Option(help: ArgumentHelp("Write a gzipped pprof profile.proto to FILE.", valueName: "file"))
     var pprof: String?
-    @Option(help: "Write a speedscope JSON profile to FILE.")
+    @Option(help: ArgumentHelp("Write a speedscope JSON profile to FILE.", valueName: "file"))
     var speedscope: String?
 
     @Option(help: "Title text.") var title: String?
