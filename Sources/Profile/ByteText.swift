@@ -8,7 +8,7 @@ struct ByteText {
     mutating func add(_ v: Int) { appendDecimal(Int64(v), to: &bytes) }
 
     /// A number with up to `places` decimals, trailing zeros dropped ("12.5", "3").
-    mutating func add(fixed v: Double, places: Int = 2) {
+    mutating func add(fixed v: Double, places: Int = 2, keepZeros: Bool = false) {
         guard v.isFinite else { bytes += "0".utf8; return }
         var scale: Double = 1
         for _ in 0..<places { scale *= 10 }
@@ -18,12 +18,12 @@ struct ByteText {
         if v < 0 && i != 0 { bytes.append(UInt8(ascii: "-")) }
         let ip = i / Int64(scale), fp = i % Int64(scale)
         appendDecimal(ip, to: &bytes)
-        if fp != 0 {
+        if fp != 0 || keepZeros && places > 0 {
             bytes.append(UInt8(ascii: "."))
             var digits = [UInt8](repeating: 48, count: places)
             var f = fp, k = places - 1
             while k >= 0 { digits[k] = UInt8(48 + f % 10); f /= 10; k -= 1 }
-            while digits.last == 48 { digits.removeLast() }
+            while !keepZeros && digits.last == 48 { digits.removeLast() }
             bytes += digits
         }
     }

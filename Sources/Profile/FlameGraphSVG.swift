@@ -35,7 +35,8 @@ public enum FlameGraph {
     static let framePad = 1.0
 
     /// Renders a profile as a self-contained interactive SVG. A differential (two-column) profile
-    /// is drawn with widths from the second column, coloured by the change from the first.
+    /// is drawn with widths from the second column, each frame coloured by the change of its self
+    /// count from the first (red grew, blue shrank, white unchanged), as flamegraph.pl does.
     public static func svg(_ profile: StackProfile, options o: FlameGraphOptions = FlameGraphOptions()) -> [UInt8] {
         let tree = FrameTree(profile, reversed: o.reversed)
         return svg(profile, tree: tree, options: o)
@@ -73,7 +74,7 @@ public enum FlameGraph {
                 depthOf[n] = dd
                 if d > maxDepth { maxDepth = d }
                 if diff {
-                    let delta = tree.total(n, column: 1) &- tree.total(n, column: 0)
+                    let delta = tree.selfWeight(n, column: 1) &- tree.selfWeight(n, column: 0)
                     if delta.magnitude > maxDelta.magnitude { maxDelta = Int64(clamping: delta.magnitude) }
                 }
                 var x = start[n] + Double(tree.selfWeight(n, column: col))
@@ -154,12 +155,16 @@ public enum FlameGraph {
             let color: String
             var deltaText = ""
             if diff {
-                var delta = tree.total(n, column: 1) &- tree.total(n, column: 0)
+                // As flamegraph.pl: a frame's colour is the change of its own (self) count.
+                var delta = tree.selfWeight(n, column: 1) &- tree.selfWeight(n, column: 0)
                 if o.negate { delta = 0 &- delta }
                 let (r, g, b) = Palette.differential(delta: delta, maxDelta: maxDelta)
                 color = "rgb(\(r),\(g),\(b))"
-                let dp = total > 0 ? 100 * Double(delta) / Double(total) : 0
-                deltaText = "; " + (delta > 0 ? "+" : "") + fmt(dp) + "%"
+                if n > 0 {
+                    var dt = ByteText()
+                    dt.add(fixed: total > 0 ? 100 * Double(delta) / Double(total) : 0, places: 2, keepZeros: true)
+                    deltaText = "; " + (delta > 0 ? "+" : "") + String(decoding: dt.bytes, as: UTF8.self) + "%"
+                }
             } else if n == 0 {
                 color = "rgb(250,250,250)"
             } else {
@@ -168,7 +173,9 @@ public enum FlameGraph {
             t.add("<g data-s=\""); t.add(start[n]); t.add("\" data-n=\""); t.add(count)
             t.add("\" data-d=\""); t.add(d); t.add("\"><title>")
             t.add(xml: name); t.add(" ("); t.add(withCommas(count)); t.add(" "); t.add(xml: countName); t.add(", ")
-            t.add(fixed: total > 0 ? 100 * Double(count) / Double(total) : 0); t.add("%"); t.add(deltaText); t.add(")</title>")
+            // As flamegraph.pl: "100%" for the root, two decimals elsewhere.
+            if n == 0 { t.add("100") } else { t.add(fixed: total > 0 ? 100 * Double(count) / Double(total) : 0, places: 2, keepZeros: true) }
+            t.add("%"); t.add(deltaText); t.add(")</title>")
             t.add("<rect x=\""); t.add(fixed: x1); t.add("\" y=\""); t.add(fixed: y1); t.add("\" width=\""); t.add(fixed: ww)
             t.add("\" height=\""); t.add(fixed: y2 - y1); t.add("\" fill=\""); t.add(color); t.add("\" rx=\"2\" ry=\"2\"/>")
             t.add("<text x=\""); t.add(fixed: x1 + 3); t.add("\" y=\""); t.add(fixed: 3 + (y1 + y2) / 2); t.add("\">")

@@ -76,8 +76,8 @@ public enum Palette: String, CaseIterable, Sendable {
     /// white for none, saturated at `maxDelta`.
     public static func differential(delta: Int64, maxDelta: Int64) -> (Int, Int, Int) {
         guard maxDelta > 0, delta != 0 else { return (255, 255, 255) }
-        let f = min(1.0, Double(delta.magnitude) / Double(maxDelta.magnitude))
-        let fade = Int((210.0 * (1 - f)).rounded(.down))
+        let v = min(Double(delta.magnitude), Double(maxDelta.magnitude)), m = Double(maxDelta.magnitude)
+        let fade = Int((210.0 * (m - v) / m).rounded(.down)) // flamegraph.pl's color_scale
         return delta > 0 ? (255, fade, fade) : (fade, fade, 255)
     }
 }

@@ -20,7 +20,7 @@ struct CLITests {
         #expect(r.status == 0, "\(r.stderr)")
         let (frames, root) = try parseSVG(Array(r.stdout.utf8))
         #expect(attr(root, "width") == "600")
-        #expect(frames.first { $0.name == "a" }?.title == "a (3 samples, 75%)")
+        #expect(frames.first { $0.name == "a" }?.title == "a (3 samples, 75.00%)")
     }
 
     @Test func exportsGoToFilesAndSVGOnlyWithOutput() throws {

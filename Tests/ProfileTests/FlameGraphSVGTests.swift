@@ -84,7 +84,9 @@ struct FlameGraphSVGTests {
         #expect(g.0 == 255 && g.2 < 255, "grew is red: \(f("grew").fill)")
         #expect(s.2 == 255 && s.0 < 255, "shrank is blue: \(f("shrank").fill)")
         #expect(same == (255, 255, 255), "unchanged is white")
-        #expect(f("grew").title.contains("+50%"), "delta in the tooltip: \(f("grew").title)")
+        #expect(f("grew").title == "grew (30 samples, 75.00%; +50.00%)", "delta in the tooltip, as flamegraph.pl")
+        #expect(rgb(f("main").fill) == (255, 255, 255), "colour follows a frame's own (self) change, as flamegraph.pl")
+        #expect(rgb(f("shrank").fill) == (0, 0, 255) || g == (255, 0, 0), "the largest change is saturated")
         var o = FlameGraphOptions()
         o.negate = true
         let (neg, _) = try parseSVG(FlameGraph.svg(diff, options: o))
@@ -123,7 +125,7 @@ struct FlameGraphSVGTests {
         #expect(texts.contains { attr($0, "id") == "title" && $0.stringValue == "T <1> & \"2\"" })
         #expect(texts.contains { attr($0, "id") == "subtitle" && $0.stringValue == "sub" })
         let lambda = frames.first { $0.name == "<lambda>&\"q\"" }
-        #expect(lambda?.title == "<lambda>&\"q\" (1 bytes, 25%)")
+        #expect(lambda?.title == "<lambda>&\"q\" (1 bytes, 25.00%)")
         let l = frames.first { $0.name == long }!
         #expect(l.label.hasSuffix("..") && long.hasPrefix(l.label.dropLast(2)))
         #expect(Double(l.label.count) * 12 * 0.59 <= l.width, "the label fits its frame")
