@@ -1,6 +1,6 @@
 /// A profile's stacks merged into a call tree (computed once): node 0 is the root (no frame);
 /// every other node is a frame under its parent with self and total weights per column.
-/// Children are ordered by frame name (bytewise), as flame graphs draw them.
+/// Children are ordered by frame name (bytewise), as flamegraph.pl draws them.
 public struct FrameTree: Sendable {
     struct Node {
         var frame: Int32, parent: Int32
@@ -108,10 +108,38 @@ public struct FrameTree: Sendable {
             childList[Int(fill[p])] = Int32(v)
             fill[p] += 1
         }
-        let ns = nodes
+        // Sibling order as flamegraph.pl's sorted input lines give it: names compared bytewise as if
+        // followed by " " (a frame with its own samples: its line "...;name count" sorts first) or by
+        // ";" (a frame seen only inside deeper stacks). This matters only when one sibling's name is
+        // a prefix of another's ("f1" and "f10", "foo" and "foo::bar").
+        let names: [[UInt8]] = order.map { Array(profile.frames[$0].name.utf8) }
+        var prefixEnd = [Int32](repeating: 0, count: names.count)
+        for r in names.indices {
+            var lo = r, hi = names.count - 1 // last rank whose name starts with names[r]
+            while lo < hi {
+                let mid = (lo + hi + 1) / 2
+                if names[mid].starts(with: names[r]) { lo = mid } else { hi = mid - 1 }
+            }
+            prefixEnd[r] = Int32(lo)
+        }
+        let ns = nodes, s1 = self1
+        func separator(_ v: Int32) -> UInt8 {
+            ns[Int(v)].selfWeight != 0 || (two && s1[Int(v)] != 0) ? 0x20 : 0x3B
+        }
+        func precedes(_ x: Int32, _ y: Int32) -> Bool {
+            let rx = Int(rank[Int(ns[Int(x)].frame)]), ry = Int(rank[Int(ns[Int(y)].frame)])
+            let (lo, hi, flip) = rx < ry ? (rx, ry, false) : (ry, rx, true)
+            guard hi <= Int(prefixEnd[lo]) else { return rx < ry }
+            // names[lo] is a prefix of names[hi]: its separator meets names[hi]'s next byte.
+            let short = names[lo], long = names[hi]
+            let sepShort = separator(flip ? y : x)
+            let next = long.count > short.count ? long[short.count] : separator(flip ? x : y)
+            if sepShort == next { return rx < ry }
+            return flip ? next < sepShort : sepShort < next
+        }
         for v in 0..<n where childStart[v + 1] - childStart[v] > 1 {
             let r = Int(childStart[v])..<Int(childStart[v + 1])
-            childList[r].sort { rank[Int(ns[Int($0)].frame)] < rank[Int(ns[Int($1)].frame)] }
+            childList[r].sort(by: precedes)
         }
     }
 

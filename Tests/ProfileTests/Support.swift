@@ -17,9 +17,9 @@ struct SplitMix: RandomNumberGenerator {
 }
 
 /// Random folded stacks: `lines` stacks over a small name pool, with their expected totals.
-func generatedFolded(lines: Int, seed: UInt64, minCount: Int = 1, maxCount: Int = 100) -> (text: String, stacks: [([String], Int64)], total: Int64) {
+func generatedFolded(lines: Int, seed: UInt64, minCount: Int = 1, maxCount: Int = 100,
+                     pool: [String] = (0..<12).map { "f\($0)" }) -> (text: String, stacks: [([String], Int64)], total: Int64) {
     var rng = SplitMix(state: seed)
-    let pool = (0..<12).map { "f\($0)" }
     var stacks: [([String], Int64)] = []
     var total: Int64 = 0
     var text = ""
