@@ -137,9 +137,17 @@ public struct FrameTree: Sendable {
             if sepShort == next { return rx < ry }
             return flip ? next < sepShort : sepShort < next
         }
+        // By name rank first; the separator rule only when a child's name is a prefix of the next's.
+        var keyed: [(rank: Int32, node: Int32)] = []
         for v in 0..<n where childStart[v + 1] - childStart[v] > 1 {
             let r = Int(childStart[v])..<Int(childStart[v + 1])
-            childList[r].sort(by: precedes)
+            keyed.removeAll(keepingCapacity: true)
+            for c in childList[r] { keyed.append((rank[Int(ns[Int(c)].frame)], c)) }
+            keyed.sort { $0.rank < $1.rank }
+            var prefixed = false
+            for k in 1..<keyed.count where keyed[k].rank <= prefixEnd[Int(keyed[k - 1].rank)] { prefixed = true; break }
+            for (k, e) in keyed.enumerated() { childList[r.lowerBound + k] = e.node }
+            if prefixed { childList[r].sort(by: precedes) }
         }
     }
 
