@@ -41,7 +41,7 @@ public enum ProfileIO {
             var st = stat()
             if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0 {
                 let size = Int(st.st_size)
-                let m = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
+                let m = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0) // one pass of faults, not one per page
                 close(fd)
                 if let m, m != MAP_FAILED {
                     defer { munmap(m, size) }

@@ -51,8 +51,6 @@ public struct FrameTree: Sendable {
             let a = starts[k], b = starts[k + 1]
             let x0 = w0[k], x1 = two ? w1[k] : 0
             var node: Int32 = 0
-            nodes[0].total = nodes[0].total.addingSaturating(x0)
-            if two { total1[0] = total1[0].addingSaturating(x1) }
             let len = b - a
             var d = 0
             var fresh = false
@@ -81,13 +79,24 @@ public struct FrameTree: Sendable {
                     }
                 }
                 node = child
-                nodes[Int(node)].total = nodes[Int(node)].total.addingSaturating(x0)
-                if two { total1[Int(node)] = total1[Int(node)].addingSaturating(x1) }
                 d += 1
             }
             if d < prevFrame.count { prevFrame[d] = -2 }
             nodes[Int(node)].selfWeight = nodes[Int(node)].selfWeight.addingSaturating(x0)
             if two { self1[Int(node)] = self1[Int(node)].addingSaturating(x1) }
+        }
+        // Totals bottom up: a child's index is always greater than its parent's.
+        nodes.withUnsafeMutableBufferPointer { ns in
+            for v in stride(from: ns.count - 1, through: 0, by: -1) {
+                ns[v].total = ns[v].total.addingSaturating(ns[v].selfWeight)
+                if v > 0 { ns[Int(ns[v].parent)].total = ns[Int(ns[v].parent)].total.addingSaturating(ns[v].total) }
+            }
+        }
+        if two {
+            for v in stride(from: nodes.count - 1, through: 0, by: -1) {
+                total1[v] = total1[v].addingSaturating(self1[v])
+                if v > 0 { total1[Int(nodes[v].parent)] = total1[Int(nodes[v].parent)].addingSaturating(total1[v]) }
+            }
         }
         // Children lists: counting sort by parent, then by frame name within each list.
         let n = nodes.count
@@ -102,10 +111,13 @@ public struct FrameTree: Sendable {
         for v in 1..<max(n, 1) { childStart[Int(nodes[v].parent) + 1] += 1 }
         for v in 0..<n { childStart[v + 1] += childStart[v] }
         childList = [Int32](repeating: 0, count: max(n - 1, 0))
+        // Each child's name rank beside it, filled in node order (sequential reads, no cache misses later).
+        var childRank = [Int32](repeating: 0, count: max(n - 1, 0))
         var fill = childStart
         for v in 1..<max(n, 1) {
             let p = Int(nodes[v].parent)
             childList[Int(fill[p])] = Int32(v)
+            childRank[Int(fill[p])] = rank[Int(nodes[v].frame)]
             fill[p] += 1
         }
         // Sibling order as flamegraph.pl's sorted input lines give it: names compared bytewise as if
@@ -142,7 +154,7 @@ public struct FrameTree: Sendable {
         for v in 0..<n where childStart[v + 1] - childStart[v] > 1 {
             let r = Int(childStart[v])..<Int(childStart[v + 1])
             keyed.removeAll(keepingCapacity: true)
-            for c in childList[r] { keyed.append((rank[Int(ns[Int(c)].frame)], c)) }
+            for k in r { keyed.append((childRank[k], childList[k])) }
             keyed.sort { $0.rank < $1.rank }
             var prefixed = false
             for k in 1..<keyed.count where keyed[k].rank <= prefixEnd[Int(keyed[k - 1].rank)] { prefixed = true; break }
