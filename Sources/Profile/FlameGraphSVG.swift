@@ -105,7 +105,7 @@ public enum FlameGraph {
         t.add("<defs>\n<linearGradient id=\"background\" y1=\"0\" y2=\"1\" x1=\"0\" x2=\"0\">\n")
         t.add("<stop stop-color=\"\(bg1)\" offset=\"5%\"/>\n<stop stop-color=\"\(bg2)\" offset=\"95%\"/>\n</linearGradient>\n</defs>\n")
         t.add("<style type=\"text/css\">\n")
-        t.add("text { font-family:\(o.fontType); font-size:\(fmt(fs))px; fill:rgb(0,0,0); }\n")
+        t.add("text { font-family:"); t.add(xml: o.fontType.filter { $0 != ";" && $0 != "}" && $0 != "<" }); t.add("; font-size:\(fmt(fs))px; fill:rgb(0,0,0); }\n")
         t.add("#search, #ignorecase { opacity:0.1; cursor:pointer; }\n#search:hover, #search.show, #ignorecase:hover, #ignorecase.show { opacity:1; }\n")
         t.add("#subtitle { text-anchor:middle; font-color:rgb(160,160,160); }\n")
         t.add("#title { text-anchor:middle; font-size:\(fmt(fs + 5))px; }\n")

@@ -36,6 +36,8 @@ struct FlameGraphCommand: ParsableCommand {
     @Option(help: "Image width in pixels.") var width: Double = 1200
     @Option(help: "Frame height in pixels.") var height: Double = 16
     @Option(help: "Font size.") var fontsize: Double = 12
+    @Option(help: "Font family.") var fonttype = "Verdana"
+    @Option(help: "Average character width as a fraction of the font size (label truncation).") var fontwidth: Double = 0.59
     @Option(help: "Omit frames narrower than this many pixels.") var minwidth: Double = 0.1
     @Option(help: "Palette: \(Palette.allCases.map(\.rawValue).joined(separator: ", ")).") var colors: String?
     @Option(help: "What the counts are (tooltips): samples, bytes, ...") var countname: String?
@@ -47,7 +49,7 @@ struct FlameGraphCommand: ParsableCommand {
     var skipBadLines = false
 
     func run() throws {
-        guard width > 0, height > 0, fontsize > 0, minwidth >= 0 else { throw ToolError.usage("sizes must be positive") }
+        guard width > 0, height > 0, fontsize > 0, fontwidth > 0, minwidth >= 0 else { throw ToolError.usage("sizes must be positive") }
         let sampleType: SampleType
         switch unit {
         case "samples", "count": sampleType = .samples
@@ -88,6 +90,7 @@ struct FlameGraphCommand: ParsableCommand {
         if output != nil || (folded == nil && pprof == nil && speedscope == nil) {
             var o = FlameGraphOptions()
             o.title = title; o.subtitle = subtitle; o.width = width; o.frameHeight = height; o.fontSize = fontsize
+            o.fontType = fonttype; o.fontWidth = fontwidth
             o.minWidth = minwidth; o.palette = palette; o.countName = countname; o.nameType = nametype
             o.reversed = reverse; o.inverted = inverted; o.negate = negate
             try save(FlameGraph.svg(profile, options: o), output ?? "-")
