@@ -12,7 +12,7 @@ struct Sonde: ParsableCommand {
         subcommands: [
             Overview.self, PS.self, Top.self, Free.self, VMStat.self, MPStat.self, IOStat.self,
             PMap.self, IOTop.self, Chrt.self, Proc.self, Readelf.self, NM.self, ObjDump.self, ObjCopy.self, Ldd.self,
-            Addr2line.self, Stack.self, StraceCommand.self, PerfCommand.self, InstallLinks.self,
+            Addr2line.self, Stack.self, StraceCommand.self, PerfCommand.self, FlameGraphCommand.self, InstallLinks.self,
         ],
         defaultSubcommand: Overview.self
     )
