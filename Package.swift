@@ -67,12 +67,8 @@ let package = Package(
         .testTarget(name: "BinutilsTests", dependencies: ["Binutils", "Symbolize", "ELF", "Bytes", "Render", "TestSupport"]),
         .testTarget(name: "SyscallsTests", dependencies: ["Syscalls", "TestSupport"]),
         .testTarget(name: "StraceTests", dependencies: ["Strace", "Syscalls", "TestSupport"]),
-<<<<<<< HEAD
         .testTarget(name: "PerfTests", dependencies: ["Perf", "PerfData", "PerfEvents", "Profile", "Bytes", "ELF", "TestSupport"]),
-=======
-        .testTarget(name: "PerfTests", dependencies: ["Perf", "PerfData", "PerfEvents", "Profile", "Bytes", "TestSupport"]),
         .testTarget(name: "ProfileTests", dependencies: ["Profile", "TestSupport"]),
->>>>>>> s5-profile
         .testTarget(name: "IntegrationTests", dependencies: ["ProcFS", "TestSupport"]),
     ]
 )
