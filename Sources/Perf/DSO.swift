@@ -134,13 +134,20 @@ enum MappedObjectSymbols {
 /// the build-id caches, and the running kernel's kallsyms when the recording is of this kernel.
 public final class SymbolSource {
     public var symfs: String
-    public var kallsyms: Kallsyms?
+    /// Kernel symbols, loaded on the first kernel address (reading /proc/kallsyms costs ~50 ms).
+    public var kallsyms: Kallsyms? {
+        if !kallsymsLoaded { kallsymsLoaded = true; kallsymsValue = kallsymsLoader?() }
+        return kallsymsValue
+    }
+    private var kallsymsLoaded = false
+    private var kallsymsValue: Kallsyms?
+    private let kallsymsLoader: (() -> Kallsyms?)?
     public var demangle: Bool
     private var kernelInterned: [Int: Symbol] = [:]
 
-    public init(symfs: String = "", kallsyms: Kallsyms? = nil, demangle: Bool = true) {
+    public init(symfs: String = "", kallsyms: (() -> Kallsyms?)? = nil, demangle: Bool = true) {
         self.symfs = symfs
-        self.kallsyms = kallsyms
+        kallsymsLoader = kallsyms
         self.demangle = demangle
     }
 
@@ -173,8 +180,8 @@ public final class SymbolSource {
     func kernelSymbol(_ address: UInt64, dso: DSO) -> Symbol? {
         guard let k = kallsyms, let i = k.index(of: address) else { return nil }
         if let s = kernelInterned[i] { return s }
-        let end = i + 1 < k.symbols.count ? k.symbols[i + 1].start : k.symbols[i].start &+ 1
-        let s = Symbol(name: k.symbols[i].name, start: k.symbols[i].start, end: end, dso: dso)
+        let end = i + 1 < k.count ? k.start(i + 1) : k.start(i) &+ 1
+        let s = Symbol(name: k.name(i), start: k.start(i), end: end, dso: dso)
         kernelInterned[i] = s
         return s
     }

@@ -73,20 +73,28 @@ final class ChainNode {
 
     var cumulative: UInt64 { hit &+ childrenHit }
 
-    /// Adds one chain (display order) below this node.
-    func append(_ chain: ArraySlice<(FrameKey, String)>, period: UInt64) {
+    /// The nodes of one chain (display order) below this node, created as needed: this node first.
+    func path(_ chain: ArraySlice<(FrameKey, String)>) -> [ChainNode] {
+        var out: [ChainNode] = [self]
+        out.reserveCapacity(chain.count + 1)
         var node = self
         for (k, name) in chain {
-            node.childrenHit &+= period
             let child: ChainNode
             if let i = node.index[k] { child = node.children[i] } else {
                 child = ChainNode(key: k, name: name)
                 node.index[k] = node.children.count
                 node.children.append(child)
             }
+            out.append(child)
             node = child
         }
-        node.hit &+= period
+        return out
+    }
+
+    /// Adds a period along a path from `path(_:)`: it passes through all but the last node and ends there.
+    static func add(_ path: [ChainNode], period: UInt64) {
+        for n in path.dropLast() { n.childrenHit &+= period }
+        path.last?.hit &+= period
     }
 }
 
@@ -145,10 +153,37 @@ public final class Hists {
 
     var chainOrder: CallchainOptions.Order { callchain?.order ?? (children ? .caller : .callee) }
 
+    /// What one sample adds to: its self entry, the entries its callers accumulate into, and their
+    /// call-chain paths. Identical samples (same thread state and addresses) reuse it.
+    public struct Touch {
+        let selfEntry: HistEntry
+        let selfPath: [ChainNode]?
+        let accumulated: [(HistEntry, [ChainNode]?)]
+    }
+
     public func add(_ s: ResolvedSample) {
-        guard let leaf = s.frames.first else { return }
-        totalPeriod &+= s.period
+        guard let t = touch(s) else { return }
+        apply(t, period: s.period)
+    }
+
+    public func apply(_ t: Touch, period: UInt64) {
+        totalPeriod &+= period
         totalSamples &+= 1
+        t.selfEntry.period &+= period
+        t.selfEntry.samples &+= 1
+        if let p = t.selfPath { ChainNode.add(p, period: period) }
+        guard children else { return }
+        t.selfEntry.accumulatedPeriod &+= period
+        t.selfEntry.accumulatedSamples &+= 1
+        for (e, p) in t.accumulated {
+            e.accumulatedPeriod &+= period
+            e.accumulatedSamples &+= 1
+            if let p { ChainNode.add(p, period: period) }
+        }
+    }
+
+    public func touch(_ s: ResolvedSample) -> Touch? {
+        guard let leaf = s.frames.first else { return nil }
         let chain: [(FrameKey, String)]
         if callchain != nil {
             let ordered = chainOrder == .callee ? s.frames : s.frames.reversed()
@@ -156,22 +191,18 @@ public final class Hists {
         } else { chain = [] }
 
         let selfEntry = entry(s, leaf)
-        selfEntry.period &+= s.period
-        selfEntry.samples &+= 1
-        if callchain != nil { selfEntry.chains.append(chain[...], period: s.period) }
-        guard children else { return }
-        selfEntry.accumulatedPeriod &+= s.period
-        selfEntry.accumulatedSamples &+= 1
+        let selfPath = callchain != nil ? selfEntry.chains.path(chain[...]) : nil
+        guard children else { return Touch(selfEntry: selfEntry, selfPath: selfPath, accumulated: []) }
         // Each distinct entry along the chain gets the period once, with the chain from that frame on.
         var seen: Set<ObjectIdentifier> = [ObjectIdentifier(selfEntry)]
+        var acc: [(HistEntry, [ChainNode]?)] = []
         let frames = chainOrder == .callee ? Array(s.frames) : Array(s.frames.reversed())
         for (i, f) in frames.enumerated() {
             let e = entry(s, f)
             guard seen.insert(ObjectIdentifier(e)).inserted else { continue }
-            e.accumulatedPeriod &+= s.period
-            e.accumulatedSamples &+= 1
-            if callchain != nil { e.chains.append(chain[i...], period: s.period) }
+            acc.append((e, callchain != nil ? e.chains.path(chain[i...]) : nil))
         }
+        return Touch(selfEntry: selfEntry, selfPath: selfPath, accumulated: acc)
     }
 
     static func chainName(_ l: Machine.Location) -> String {

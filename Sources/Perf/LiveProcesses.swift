@@ -44,6 +44,6 @@ public enum LiveProcesses {
     public static func kallsyms(path: String = "/proc/kallsyms") -> Kallsyms? {
         guard let bytes = try? ProcFS().readFile(path) else { return nil }
         let k = Kallsyms(text: bytes)
-        return k.symbols.isEmpty ? nil : k
+        return k.isEmpty ? nil : k
     }
 }

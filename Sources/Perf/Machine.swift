@@ -6,7 +6,12 @@ public final class Machine {
     public final class Thread {
         public let pid: Int32
         public let tid: Int32
-        public var comm: String
+        public var comm: String {
+            didSet { version &+= 1 }
+        }
+        /// Changes with the comm and the process's mappings: what a sample resolved to stays valid while it does not.
+        public var generation: Int { version &+ maps.version }
+        private var version = 0
         let maps: MapGroup
         init(pid: Int32, tid: Int32, comm: String, maps: MapGroup) {
             self.pid = pid
@@ -27,8 +32,10 @@ public final class Machine {
     /// One process's mappings, sorted by start, non-overlapping.
     final class MapGroup {
         var maps: [Map] = []
+        var version = 0
 
         func insert(_ m: Map) {
+            version &+= 1 << 20
             // Cut what the new mapping overlaps, keeping the uncovered head and tail of older ones.
             var out: [Map] = []
             out.reserveCapacity(maps.count + 2)
@@ -181,7 +188,7 @@ public final class Machine {
 
     private func resolveKernel(_ address: UInt64) -> Location {
         var dso = kernelDSO
-        if let k = source.kallsyms, let i = k.index(of: address), let module = k.symbols[i].module {
+        if let k = source.kallsyms, let i = k.index(of: address), let module = k.module(i) {
             if let d = moduleDSOs[module] { dso = d } else {
                 let d = DSO(longName: module, kind: .kernel, source: source)
                 moduleDSOs[module] = d

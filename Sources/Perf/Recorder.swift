@@ -138,9 +138,12 @@ final class Recorder {
         var switchedOut: [UInt32: (time: UInt64, sample: Sample, misc: UInt16)] = [:]
 
         // Side band: the kernel map, and what already runs for -p/-t/-a.
-        let machine = Machine(source: SymbolSource(kallsyms: nil))
+        let machine = Machine(source: SymbolSource())
         let unwinder = SampleUnwinder(machine: machine)
-        let kallsyms = LiveProcesses.kallsyms()
+        let kallsymsText = (try? ProcFS().readFile("/proc/kallsyms")) ?? []
+        let kallsyms = kallsymsText.isEmpty ? nil : Kallsyms(text: kallsymsText)
+        let kernelID = KernelSymbols.runningBuildID()
+        if let kernelID, kallsyms?.textStart != nil { KernelSymbols.cacheRunning(kallsymsText, buildID: kernelID) }
         if let text = kallsyms?.textStart {
             let end = kallsyms?.textEnd ?? UInt64.max
             try writer.mmap(MmapRecord(pid: UInt32.max, tid: 0, addr: text, len: end > text ? end - text : UInt64.max - text, pgoff: text, filename: "[kernel.kallsyms]_text"),
@@ -209,7 +212,8 @@ final class Recorder {
                     samples &+= 1
                 }
             case RecordType.mmap2, RecordType.mmap, RecordType.comm, RecordType.fork:
-                if dwarf {
+                // Mappings always (their objects' build-ids go into the file); threads for unwinding.
+                if dwarf || r.type == RecordType.mmap2 || r.type == RecordType.mmap {
                     switch try decoder.decode(r) {
                     case let .mmap2(m): machine.mmap(pid: Int32(bitPattern: m.pid), start: m.addr, length: m.len, pgoff: m.pgoff, filename: m.filename)
                     case let .mmap(m): machine.mmap(pid: Int32(bitPattern: m.pid), start: m.addr, length: m.len, pgoff: m.pgoff, filename: m.filename)
@@ -245,7 +249,10 @@ final class Recorder {
             if let w = workload, !w.finished { kill(w.pid, SIGKILL); _ = w.wait() }
             throw PerfToolError("\(o.output): \(failure)")
         }
-        if o.buildIDs { writer.features.buildIDs = Self.buildIDs(machine: machine, decoderFile: nil, recorded: o.output) }
+        if o.buildIDs {
+            writer.features.buildIDs = Self.buildIDs(machine: machine, decoderFile: nil, recorded: o.output)
+            if let kernelID { writer.features.buildIDs.append(BuildIDEntry(cpumode: RecordMisc.kernel, pid: -1, buildID: kernelID, filename: "[kernel.kallsyms]")) }
+        }
         try writer.finish()
         if !o.quiet {
             var st = stat()

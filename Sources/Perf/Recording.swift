@@ -19,12 +19,10 @@ public final class Recording {
         self.path = path
         file = try PerfDataFile(path: path)
         eventNames = Self.names(file)
-        var ksyms: Kallsyms? = nil
-        if let kallsyms {
-            ksyms = LiveProcesses.kallsyms(path: kallsyms)
-        } else if file.features.osRelease == nil || file.features.osRelease == Self.runningRelease() {
-            ksyms = LiveProcesses.kallsyms()
-        }
+        let features = file.features
+        let kernelID = features.buildIDs.first { $0.filename == "[kernel.kallsyms]" }?.buildID
+        let ksyms: () -> Kallsyms? = kallsyms.map { path in { LiveProcesses.kallsyms(path: path) } }
+            ?? { KernelSymbols.forRecording(buildID: kernelID, osRelease: features.osRelease) }
         let arch: Architecture = file.features.arch == "aarch64" ? .aarch64 : .x86_64
         session = Session(source: SymbolSource(symfs: symfs, kallsyms: ksyms, demangle: demangle), arch: arch, maxStack: maxStack)
         for b in file.features.buildIDs where !b.filename.hasPrefix("[") {

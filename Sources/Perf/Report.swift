@@ -11,13 +11,38 @@ public enum Report {
             if o.headerOnly { return 0 }
         }
         let builder = ReportBuilder(options: o, eventNames: rec.eventNames, hasCallchains: rec.hasCallchains)
+        // Samples that repeat (same thread state, event, cpu and addresses) resolve once.
+        var cache: [SampleKey: Hists.Touch?] = [:]
         try rec.replayNamed { attr, _, input in
-            builder.add(rec.session.resolve(input), attr: attr)
+            guard input.userStack == nil, let chain = input.callchain ?? [input.ip] as [UInt64]? else {
+                builder.add(rec.session.resolve(input), attr: attr)
+                return
+            }
+            let thread = rec.session.machine.thread(pid: input.pid, tid: input.tid)
+            let key = SampleKey(thread: ObjectIdentifier(thread), generation: thread.generation, attr: attr,
+                                cpu: input.cpu ?? .max, mode: input.cpumode, ip: input.ip, chain: chain)
+            let touch: Hists.Touch?
+            if let cached = cache[key] { touch = cached } else {
+                touch = builder.touch(rec.session.resolve(input), attr: attr)
+                cache[key] = touch
+            }
+            if let touch { builder.apply(touch, attr: attr, period: input.period) }
         }
         builder.lostSamples = rec.lostSamples
         writeString(o.json ? builder.renderJSON() : builder.render(), fd: 1)
         return 0
     }
+}
+
+/// What makes two samples resolve the same.
+struct SampleKey: Hashable {
+    var thread: ObjectIdentifier
+    var generation: Int
+    var attr: Int
+    var cpu: UInt32
+    var mode: UInt16
+    var ip: UInt64
+    var chain: [UInt64]
 }
 
 extension Recording {

@@ -24,16 +24,23 @@ public final class ReportBuilder {
 
     /// Adds a sample of event `attr` unless a filter drops it.
     public func add(_ s: ResolvedSample, attr: Int) {
-        guard attr >= 0, attr < hists.count else { return }
-        if let c = options.comms, !c.contains(s.comm) { return }
-        if let p = options.pids, !p.contains(s.thread.pid) { return }
-        if let t = options.tids, !t.contains(s.thread.tid) { return }
-        if let leaf = s.frames.first {
-            if let d = options.dsos, !(leaf.dso.map { d.contains($0.shortName) || d.contains($0.longName) } ?? false) { return }
-            if let syms = options.symbols, !(leaf.symbol.map { syms.contains($0.name) } ?? false) { return }
-        }
-        hists[attr].add(s)
+        if let t = touch(s, attr: attr) { hists[attr].apply(t, period: s.period) }
     }
+
+    /// What a sample adds to (nil when filtered out), for `apply`; identical samples may reuse it.
+    public func touch(_ s: ResolvedSample, attr: Int) -> Hists.Touch? {
+        guard attr >= 0, attr < hists.count else { return nil }
+        if let c = options.comms, !c.contains(s.comm) { return nil }
+        if let p = options.pids, !p.contains(s.thread.pid) { return nil }
+        if let t = options.tids, !t.contains(s.thread.tid) { return nil }
+        if let leaf = s.frames.first {
+            if let d = options.dsos, !(leaf.dso.map { d.contains($0.shortName) || d.contains($0.longName) } ?? false) { return nil }
+            if let syms = options.symbols, !(leaf.symbol.map { syms.contains($0.name) } ?? false) { return nil }
+        }
+        return hists[attr].touch(s)
+    }
+
+    public func apply(_ t: Hists.Touch, attr: Int, period: UInt64) { hists[attr].apply(t, period: period) }
 
     /// The report text: perf's header lines, then per event its sample count, columns and entries.
     public func render() -> String {

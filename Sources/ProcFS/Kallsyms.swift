@@ -1,5 +1,8 @@
+import Glibc
+
 /// /proc/kallsyms text ("ffffffff81000000 T _text", optionally "\t[module]") as a sorted table of kernel
-/// code symbols (pure: text in, lookups out).
+/// code symbols (pure: text in, lookups out). Names become Strings only when asked for: a kernel has
+/// ~100,000 symbols and a report needs a few dozen.
 public struct Kallsyms: Sendable {
     public struct Symbol: Sendable, Equatable {
         public var start: UInt64
@@ -8,33 +11,74 @@ public struct Kallsyms: Sendable {
         public var module: String?
     }
 
-    /// Code symbols by start address; a symbol ends where the next one starts.
-    public let symbols: [Symbol]
+    /// One code symbol: its address and where its name and module are in the text.
+    struct Entry: Sendable {
+        var start: UInt64
+        var name: Int32, nameLength: Int32
+        var module: Int32, moduleLength: Int32
+    }
+
+    let text: [UInt8]
+    /// By start address, one per address; a symbol ends where the next one starts.
+    let entries: [Entry]
     /// `_text` and `_etext`: perf's kernel MMAP covers [_text, _etext) with pgoff = _text.
     public let textStart: UInt64?
     public let textEnd: UInt64?
 
     public init(text: [UInt8]) {
-        var out: [Symbol] = []
+        var out: [Entry] = []
+        out.reserveCapacity(text.count / 40)
+        let n = min(text.count, Int(Int32.max))
         var i = 0
-        let n = text.count
-        while i < n {
-            var end = i
-            while end < n && text[end] != 0x0A { end += 1 }
-            if let s = Self.parseLine(text, i, end) { out.append(s) }
-            i = end + 1
+        var start: UInt64? = nil, end: UInt64? = nil
+        var sorted = true
+        text.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return }
+            while i < n {
+                let nl = memchr(base + i, 0x0A, n - i)
+                let e = nl.map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? n
+                if let s = Self.parseLine(b, i, e) {
+                    if let last = out.last, last.start > s.start { sorted = false }
+                    out.append(s)
+                    if start == nil, Self.named(text, s, "_text") { start = s.start }
+                    if end == nil, Self.named(text, s, "_etext") { end = s.start }
+                }
+                i = e + 1
+            }
         }
-        textStart = out.first { $0.name == "_text" }?.start
-        textEnd = out.first { $0.name == "_etext" }?.start
+        self.text = text
+        textStart = start
+        textEnd = end
         // Stable order by address; among aliases the first listed wins (perf keeps one per address too).
-        let sorted = out.enumerated().sorted { ($0.element.start, $0.offset) < ($1.element.start, $1.offset) }.map(\.element)
-        var unique: [Symbol] = []
-        unique.reserveCapacity(sorted.count)
-        for s in sorted where unique.last?.start != s.start { unique.append(s) }
-        symbols = unique
+        if !sorted {
+            out = out.enumerated().sorted { ($0.element.start, $0.offset) < ($1.element.start, $1.offset) }.map(\.element)
+        }
+        var unique: [Entry] = []
+        unique.reserveCapacity(out.count)
+        for s in out where unique.last?.start != s.start { unique.append(s) }
+        entries = unique
     }
 
-    static func parseLine(_ b: [UInt8], _ from: Int, _ to: Int) -> Symbol? {
+    static func named(_ b: [UInt8], _ e: Entry, _ s: String) -> Bool {
+        Int(e.nameLength) == s.utf8.count && b[Int(e.name)..<Int(e.name + e.nameLength)].elementsEqual(s.utf8)
+    }
+
+    public var count: Int { entries.count }
+    public var isEmpty: Bool { entries.isEmpty }
+    public func start(_ i: Int) -> UInt64 { entries[i].start }
+    public func name(_ i: Int) -> String {
+        let e = entries[i]
+        return String(decoding: text[Int(e.name)..<Int(e.name + e.nameLength)], as: UTF8.self)
+    }
+    /// "[ext4]" for a module's symbol, nil for the kernel image.
+    public func module(_ i: Int) -> String? {
+        let e = entries[i]
+        guard e.moduleLength > 0 else { return nil }
+        return String(decoding: text[Int(e.module)..<Int(e.module + e.moduleLength)], as: UTF8.self)
+    }
+    public subscript(_ i: Int) -> Symbol { Symbol(start: start(i), name: name(i), module: module(i)) }
+
+    static func parseLine(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Entry? {
         var i = from
         var addr: UInt64 = 0
         var digits = 0
@@ -49,12 +93,15 @@ public struct Kallsyms: Sendable {
         var nameEnd = i
         while nameEnd < to && b[nameEnd] != 0x09 && b[nameEnd] != 0x20 { nameEnd += 1 }
         guard nameEnd > i, addr != 0 else { return nil }
-        let name = String(decoding: b[i..<nameEnd], as: UTF8.self)
-        var module: String? = nil
-        if let open = b[nameEnd..<to].firstIndex(of: UInt8(ascii: "[")), let close = b[open..<to].firstIndex(of: UInt8(ascii: "]")) {
-            module = String(decoding: b[open...close], as: UTF8.self)
+        var module = 0, moduleLength = 0
+        var j = nameEnd
+        while j < to && b[j] != UInt8(ascii: "[") { j += 1 }
+        if j < to {
+            var k = j
+            while k < to && b[k] != UInt8(ascii: "]") { k += 1 }
+            if k < to { module = j; moduleLength = k - j + 1 }
         }
-        return Symbol(start: addr, name: name, module: module)
+        return Entry(start: addr, name: Int32(i), nameLength: Int32(nameEnd - i), module: Int32(module), moduleLength: Int32(moduleLength))
     }
 
     public static func hexValue(_ c: UInt8) -> UInt8? {
@@ -68,10 +115,10 @@ public struct Kallsyms: Sendable {
 
     /// Index of the symbol holding `address` (the last one starting at or below it), nil below the first.
     public func index(of address: UInt64) -> Int? {
-        var lo = 0, hi = symbols.count
+        var lo = 0, hi = entries.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if symbols[mid].start <= address { lo = mid + 1 } else { hi = mid }
+            if entries[mid].start <= address { lo = mid + 1 } else { hi = mid }
         }
         return lo > 0 ? lo - 1 : nil
     }

@@ -19,6 +19,9 @@ public struct ProcFS: Sendable {
         if fd < 0 { throw .io(path: path, errno: errno) }
         defer { close(fd) }
         var out: [UInt8] = []
+        // Regular files say their size: one allocation instead of regrowing (procfs files report 0).
+        var st = Glibc.stat()
+        if fstat(fd, &st) == 0, st.st_size > 0, st.st_size < 1 << 32 { out.reserveCapacity(Int(st.st_size) + 1) }
         var failure: Int32 = 0
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16384) { buf in
             while true {
