@@ -20,6 +20,7 @@ public enum Top {
         public var pids: [Int32] = []
         public var tids: [Int32] = []
         public var cpus: [Int32]? = nil
+        public var cpuText: String? = nil
         public var delay: Double = 2
         public var hideKernel = false
         public var hideUser = false
@@ -54,7 +55,7 @@ public enum Top {
         for e in a.values("event") {
             do {
                 for g in try EventList.parse(e) { o.events += g.events }
-            } catch let err as EventSpecError { throw PerfUsageError(err.description) } catch { throw PerfUsageError("\(error)") }
+            } catch { throw PerfUsageError(error.description) }
         }
         if o.events.isEmpty { o.events = [try! EventSpec.parse("cpu-clock")] } else { o.defaultEvent = false }
         if let f = a.value("freq") {
@@ -72,6 +73,7 @@ public enum Top {
         if let c = a.value("cpu") {
             guard let l = CPUList.parse(c) else { throw PerfUsageError("invalid CPU list `\(c)'") }
             o.cpus = l
+            o.cpuText = c
         }
         if let d = a.value("delay") {
             guard let v = Double(d), v.isFinite, v > 0 else { throw PerfUsageError("Invalid delay: \(d)") }
@@ -212,7 +214,7 @@ final class TopEngine {
         if !o.pids.isEmpty { target = "(target_pid: \(o.pids.map(String.init).joined(separator: ",")))" } else if !o.tids.isEmpty {
             target = "(target_tid: \(o.tids.map(String.init).joined(separator: ",")))"
         } else if let c = o.cpus {
-            target = "(all, CPU\(c.count > 1 ? "s" : ""): \(c.map(String.init).joined(separator: ",")))"
+            target = "(all, CPU\(c.count > 1 ? "s" : ""): \(o.cpuText ?? c.map(String.init).joined(separator: ",")))"
         } else {
             let n = sampler.cpus.count
             target = "(all, \(n) CPU\(n > 1 ? "s" : ""))"

@@ -12,6 +12,14 @@ public struct TopRow: Sendable, Equatable {
     /// Column texts by sort key; the kernel DSO is named `[kernel]` as perf top names it.
     public var values: [SortKey: String]
     public var kernel: Bool
+    public init(selfPercent: Double, childrenPercent: Double?, period: UInt64, samples: UInt64, values: [SortKey: String], kernel: Bool) {
+        self.selfPercent = selfPercent
+        self.childrenPercent = childrenPercent
+        self.period = period
+        self.samples = samples
+        self.values = values
+        self.kernel = kernel
+    }
 }
 
 /// What one refresh shows: header facts and the rows, already filtered and sorted.
@@ -33,6 +41,24 @@ public struct TopSnapshot: Sendable {
     public var keys: [SortKey]
     public var children: Bool
     public var rows: [TopRow]
+    public init(event: String, freq: UInt64?, period: UInt64?, samples: UInt64, eventCount: UInt64, intervalSamples: UInt64,
+                intervalKernel: UInt64, seconds: Double, lostInterval: UInt64, lostTotal: UInt64, target: String,
+                keys: [SortKey], children: Bool, rows: [TopRow]) {
+        self.event = event
+        self.freq = freq
+        self.period = period
+        self.samples = samples
+        self.eventCount = eventCount
+        self.intervalSamples = intervalSamples
+        self.intervalKernel = intervalKernel
+        self.seconds = seconds
+        self.lostInterval = lostInterval
+        self.lostTotal = lostTotal
+        self.target = target
+        self.keys = keys
+        self.children = children
+        self.rows = rows
+    }
 }
 
 public enum TopText {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import Perf
 
 /// `sonde perf top --stdio/--json` against a CPU-burning fixture (Tests/Fixtures/perf_burn.c: heavy,
 /// light, other at 3:1:1), compared with what real perf records of the same process; and its errors.
@@ -95,5 +96,47 @@ struct PerfTopTests {
 
         let delay = try sonde(["perf", "top", "-d", "0"])
         #expect(delay.status == 129)
+    }
+
+    static func row(_ pct: Double, _ dso: String, _ sym: String) -> TopRow {
+        TopRow(selfPercent: pct, childrenPercent: nil, period: 1, samples: 1, values: [.dso: dso, .sym: sym], kernel: sym.hasPrefix("[k]"))
+    }
+
+    static func snapshot(_ rows: [TopRow]) -> TopSnapshot {
+        TopSnapshot(event: "cpu-clock:ppp", freq: 4000, period: nil, samples: 6123, eventCount: 1649281250, intervalSamples: 2659,
+                    intervalKernel: 16, seconds: 1, lostInterval: 0, lostTotal: 0, target: "(target_pid: 27548)",
+                    keys: [.dso, .sym], children: false, rows: rows)
+    }
+
+    /// The --stdio frame and the browser title laid out as perf 6.1 prints them on this machine.
+    @Test func framesLaidOutAsPerf() {
+        let s = Self.snapshot([Self.row(99.36, "spin", "[.] burn"), Self.row(0.26, "[kernel]", "[k] finish_task_switch.isra.0"),
+                               Self.row(100, "libc.so.6", "[.] _int_malloc")])
+        let f = TopText.stdioFrame(s, entries: 2, cols: 80).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(f[0] == "   PerfTop:    2659 irqs/sec  kernel: 0.6%  exact:  0.0% lost: 0/0 drop: 0/0 [4000Hz cpu-clock:ppp],  (target_pid: 27548)")
+        #expect(f[1] == Substring(String(repeating: "-", count: 79)))
+        #expect(f[2] == "")
+        #expect(f[3] == "    99.36%  spin      [.] burn")
+        #expect(f[4] == "     0.26%  [kernel]  [k] finish_task_switch.isra.0")
+        #expect(f.count == 6, "entries limit: \(f)")
+        #expect(TopText.browserTitle(s, zoomDSO: nil) == "Samples: 6K of event 'cpu-clock:ppp', 4000 Hz, Event count (approx.): 1649281250 lost: 0/0 drop: 0/0")
+        #expect(TopText.browserTitle(s, zoomDSO: "spin").contains("1649281250, DSO: spin lost:"))
+    }
+
+    @Test func browserKeys() {
+        #expect(TopBrowserState.keys([0x1B, 0x5B, 0x41, 0x1B, 0x5B, 0x42, 0x64, 0x1B, 0x1B, 0x5B, 0x35, 0x7E]) ==
+                [.up, .down, .byte(0x64), .escape, .pageUp])
+        let rows = [Self.row(90, "spin", "[.] burn"), Self.row(5, "[kernel]", "[k] x"), Self.row(5, "spin", "[.] now")]
+        var st = TopBrowserState(zero: false, hideKernel: false, hideUser: false)
+        #expect(st.handle(.down, rows: rows, page: 10) == .redraw)
+        #expect(st.selected == 1)
+        _ = st.handle(.byte(UInt8(ascii: "d")), rows: rows, page: 10)
+        #expect(st.zoomDSO == "[kernel]" && st.selected == 0)
+        #expect(TopBrowser.visibleRows(Self.snapshot(rows), state: st).count == 1)
+        _ = st.handle(.escape, rows: rows, page: 10)
+        #expect(st.zoomDSO == nil)
+        #expect(st.handle(.byte(UInt8(ascii: "z")), rows: rows, page: 10) == .zeroChanged && st.zero)
+        #expect(st.handle(.byte(UInt8(ascii: "K")), rows: rows, page: 10) == .hideChanged && st.hideKernel)
+        #expect(st.handle(.byte(UInt8(ascii: "Q")), rows: rows, page: 10) == .quit)
     }
 }
