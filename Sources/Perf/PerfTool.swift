@@ -31,6 +31,7 @@ public enum PerfTool {
         case "report": return try Report.run(rest)
         case "script": return try Script.run(rest)
         case "annotate": return try AnnotateCommand.run(rest)
+        case "top": return try Top.run(rest)
         default:
             _ = rest
             throw PerfUsageError("'\(sub)' is not a perf command. See 'sonde perf --help'.")
