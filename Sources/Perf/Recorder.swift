@@ -6,6 +6,15 @@ import PerfEvents
 import ProcFS
 import Unwind
 
+extension EventAttr {
+    /// The attr perf_event_open was given, as perf.data describes it.
+    init(_ a: perf_event_attr) {
+        var copy = a
+        let bytes = withUnsafeBytes(of: &copy) { Array($0) }
+        self = (try? EventAttr.decode(Bytes(bytes), at: 0, available: bytes.count, context: "attr")) ?? EventAttr()
+    }
+}
+
 /// The live side of `perf record`: opens the sampling events, drains the ring buffers into a perf.data
 /// writer, and for DWARF call graphs unwinds each sample's stack copy before writing it.
 final class Recorder {
@@ -82,9 +91,7 @@ final class Recorder {
 
     /// The attr as the file describes it: unwound samples carry call chains instead of stack copies.
     func fileAttr(_ a: perf_event_attr) -> EventAttr {
-        var copy = a
-        let bytes = withUnsafeBytes(of: &copy) { Array($0) }
-        var e = (try? EventAttr.decode(Bytes(bytes), at: 0, available: bytes.count, context: "attr")) ?? EventAttr()
+        var e = EventAttr(a)
         if dwarf && !o.keepStacks {
             e.sampleType.remove([.regsUser, .stackUser])
             e.sampleRegsUser = 0
@@ -119,12 +126,7 @@ final class Recorder {
         // for tracepoint events; the switch samples themselves are not kept, as with perf's --off-cpu).
         let switchAttr = o.offCPU ? raw.count - 1 : -1
         if o.offCPU { entries[switchAttr].attr = offCPUAttr(like: entries[switchAttr].attr) }
-        let liveAttrs = raw.indices.map { i -> AttrEntry in
-            var copy = raw[i]
-            let bytes = withUnsafeBytes(of: &copy) { Array($0) }
-            let e = (try? EventAttr.decode(Bytes(bytes), at: 0, available: bytes.count, context: "attr")) ?? EventAttr()
-            return AttrEntry(attr: e, ids: sampler.ids(ofAttr: i))
-        }
+        let liveAttrs = raw.indices.map { AttrEntry(attr: EventAttr(raw[$0]), ids: sampler.ids(ofAttr: $0)) }
         let decoder = PerfDataFile(liveAttrs: liveAttrs)
         let fd = open(o.output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else {

@@ -202,14 +202,9 @@ final class TopEngine {
             throw PerfToolError("\(error)")
         }
         self.sampler = sampler
-        let live = attrs.indices.map { i -> AttrEntry in
-            var copy = attrs[i]
-            let bytes = withUnsafeBytes(of: &copy) { Array($0) }
-            let e = (try? EventAttr.decode(Bytes(bytes), at: 0, available: bytes.count, context: "attr")) ?? EventAttr()
-            return AttrEntry(attr: e, ids: sampler.ids(ofAttr: i))
-        }
+        let live = attrs.indices.map { AttrEntry(attr: EventAttr(attrs[$0]), ids: sampler.ids(ofAttr: $0)) }
         decoder = PerfDataFile(liveAttrs: live)
-        session = Session(source: SymbolSource(kallsyms: LiveProcesses.kallsyms()))
+        session = Session(source: SymbolSource(kallsyms: { LiveProcesses.kallsyms() }))
         hists = Self.newHists(o)
         if !o.pids.isEmpty { target = "(target_pid: \(o.pids.map(String.init).joined(separator: ",")))" } else if !o.tids.isEmpty {
             target = "(target_tid: \(o.tids.map(String.init).joined(separator: ",")))"
