@@ -89,6 +89,32 @@ public final class DSO {
         return s
     }
 
+    private var inlineCache: [UInt64: [Symbol]] = [:]
+    private var inlineSymbols: [String: Symbol] = [:]
+
+    /// Functions inlined at a file address, innermost first, as "name (inlined)" symbols (perf's callchain
+    /// entries); empty without DWARF or when the address is not in inlined code.
+    public func inlined(atFileAddress address: UInt64) -> [Symbol] {
+        if let c = inlineCache[address] { return c }
+        if !symbolizerTried {
+            symbolizerTried = true
+            if let elf { symbolizer = Symbolizer(file: elf) }
+        }
+        var out: [Symbol] = []
+        if let frames = symbolizer?.symbolize(address), frames.count > 1 {
+            for f in frames.dropLast() {
+                guard let fn = f.function else { continue }
+                let name = fn + " (inlined)"
+                if let s = inlineSymbols[name] { out.append(s); continue }
+                let s = Symbol(name: name, start: address, end: address &+ 1, dso: self)
+                inlineSymbols[name] = s
+                out.append(s)
+            }
+        }
+        inlineCache[address] = out
+        return out
+    }
+
     /// Source file and line of a file address (DWARF line tables), for srcline sorting and annotate.
     public func sourceLine(atFileAddress address: UInt64) -> (file: String, line: UInt32)? {
         if !symbolizerTried {

@@ -33,14 +33,17 @@ public struct ResolvedSample {
     /// -1 when the recording has no CPU field.
     public var cpu: Int32
     public var period: UInt64
-    /// Leaf first: frames[0] is the sampled address.
+    /// Leaf first: frames[0] is the sampled address (or the innermost function inlined there).
     public var frames: [Machine.Location]
-    public init(thread: Machine.Thread, comm: String, cpu: Int32, period: UInt64, frames: [Machine.Location]) {
+    /// Where the sample's own entry goes: the function holding the sampled address (never an inlined one).
+    public var leaf: Machine.Location?
+    public init(thread: Machine.Thread, comm: String, cpu: Int32, period: UInt64, frames: [Machine.Location], leaf: Machine.Location? = nil) {
         self.thread = thread
         self.comm = comm
         self.cpu = cpu
         self.period = period
         self.frames = frames
+        self.leaf = leaf ?? frames.first
     }
 }
 
@@ -121,6 +124,8 @@ public final class HistEntry {
     let order: [String]
     /// Creation order: perf keeps ties in this order when call chains are collected.
     let serial: Int
+    /// The thread of the first sample: perf sizes the comm column by the thread's last command name.
+    var thread: Machine.Thread?
 
     init(values: [SortKey: String], order: [String], serial: Int) {
         self.values = values
@@ -183,7 +188,7 @@ public final class Hists {
     }
 
     public func touch(_ s: ResolvedSample) -> Touch? {
-        guard let leaf = s.frames.first else { return nil }
+        guard let leaf = s.leaf ?? s.frames.first else { return nil }
         let chain: [(FrameKey, String)]
         if callchain != nil {
             let ordered = chainOrder == .callee ? s.frames : s.frames.reversed()
@@ -242,6 +247,7 @@ public final class Hists {
         var values: [SortKey: String] = [:]
         for k in sortKeys { values[k] = text(k, s, l) }
         let e = HistEntry(values: values, order: sortKeys.map { values[$0] ?? "" }, serial: entries.count)
+        e.thread = s.thread
         byKey[key] = e
         entries.append(e)
         return e

@@ -50,7 +50,9 @@ public struct ReportRenderer {
             headers.append(header(o, children: h.children))
         }
         for k in columns.keys {
-            let w = k == .cpu ? 3 : max(k.header.count, entries.map { $0.values[k]?.count ?? 0 }.max() ?? 0)
+            var w = k == .cpu ? 3 : max(k.header.count, entries.map { $0.values[k]?.count ?? 0 }.max() ?? 0)
+            // perf sizes the comm column by each thread's final command name and cuts longer (earlier) names.
+            if k == .comm { w = max(k.header.count, entries.map { $0.thread?.comm.count ?? 0 }.max() ?? 0) }
             widths.append(w)
             headers.append(k.header)
         }
@@ -80,7 +82,8 @@ public struct ReportRenderer {
                     let v = overheadValues[i][row]
                     line += sep != nil ? v : Hists.pad(v, widths[i])
                 } else {
-                    let v = e.values[columns.keys[i - nOver]] ?? ""
+                    var v = e.values[columns.keys[i - nOver]] ?? ""
+                    if columns.keys[i - nOver] == .comm, sep == nil, v.count > widths[i] { v = String(v.prefix(widths[i])) }
                     line += (sep != nil || i == headers.count - 1) ? v : v.padding(widths[i])
                 }
             }

@@ -66,10 +66,31 @@ public final class Session {
         return out
     }
 
+    /// Show functions inlined at each address as call-chain entries of their own (perf's default).
+    public var inlines = true
+
     /// Resolves a sample for histograms and scripts.
     public func resolve(_ s: SampleInput) -> ResolvedSample {
         let thread = machine.thread(pid: s.pid, tid: s.tid)
-        let frames = addresses(s).map { machine.resolve(thread, $0.0, kernel: $0.1) }
-        return ResolvedSample(thread: thread, comm: thread.comm, cpu: s.cpu.map { Int32(bitPattern: $0) } ?? -1, period: s.period, frames: frames)
+        let located = addresses(s).map { machine.resolve(thread, $0.0, kernel: $0.1) }
+        var frames = located
+        if inlines {
+            frames = []
+            frames.reserveCapacity(located.count)
+            for (i, l) in located.enumerated() {
+                if let dso = l.dso, l.symbol != nil, !l.kernel {
+                    // A return address points after its call: look up the call itself.
+                    let at = i == 0 ? l.fileAddress : l.fileAddress &- 1
+                    for inl in dso.inlined(atFileAddress: at) {
+                        var f = l
+                        f.symbol = inl
+                        frames.append(f)
+                    }
+                }
+                frames.append(l)
+            }
+        }
+        return ResolvedSample(thread: thread, comm: thread.comm, cpu: s.cpu.map { Int32(bitPattern: $0) } ?? -1, period: s.period,
+                              frames: frames, leaf: located.first)
     }
 }
