@@ -99,6 +99,40 @@ struct PerfReportTests {
         for (addr, p) in theirs where p > 0 { #expect(abs((ours[addr] ?? -1) - p) <= 0.5, "\(addr): perf \(p) sonde \(ours[addr] ?? -1)") }
     }
 
+    /// `sonde flamegraph perf.data --folded -`: the same stacks and counts as folding real `perf script`
+    /// output the way stackcollapse-perf.pl does (comm first, then callers to leaf), done here in the test.
+    @Test(.enabled(if: available)) func flamegraphOfARecordingFoldsLikePerfScript() throws {
+        let exe = try burn(["-O0", "-g", "-fno-omit-frame-pointer"])
+        let data = try tempDir("perf-fg").appendingPathComponent("perf.data").path
+        try #require(try run("perf", ["record", "-q", "-F", "999", "-g", "-o", data, "--", exe, "20"]).status == 0)
+        var expected: [String: Int] = [:]
+        var comm = "", frames: [String] = []
+        for line in try run("perf", ["script", "-i", data]).stdout.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.isEmpty {
+                if !comm.isEmpty { expected[([comm] + frames.reversed()).joined(separator: ";"), default: 0] += 1 }
+                comm = ""; frames = []
+            } else if line.hasPrefix("\t") {
+                let f = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+                guard f.count >= 2 else { continue }
+                var name = String(f[1])
+                if let plus = name.range(of: "+0x", options: .backwards) { name = String(name[..<plus.lowerBound]) }
+                frames.append(name)
+            } else {
+                comm = String(line.split(separator: " ").first ?? "")
+            }
+        }
+        let r = try sonde(["flamegraph", data, "--folded", "-"])
+        #expect(r.status == 0, "\(r.stderr)")
+        var ours: [String: Int] = [:]
+        for line in r.stdout.split(separator: "\n") {
+            guard let sp = line.lastIndex(of: " "), let n = Int(line[line.index(after: sp)...]) else { continue }
+            ours[String(line[..<sp]), default: 0] += n
+        }
+        #expect(ours == expected, "sonde: \(ours.sorted { $0.value > $1.value }.prefix(4))\nperf script: \(expected.sorted { $0.value > $1.value }.prefix(4))")
+        let svg = try sonde(["flamegraph", data])
+        #expect(svg.status == 0 && svg.stdout.contains("<svg") && svg.stdout.contains("heavy"))
+    }
+
     /// The 3:1:1 fixture, recorded by sonde with frame pointers and with DWARF (no frame pointers, -O2):
     /// self shares within 5 points of 60/20/20, callers (run, main) carry everything in children mode; real
     /// perf reads sonde's file and agrees with sonde's report.

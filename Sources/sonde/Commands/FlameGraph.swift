@@ -1,4 +1,5 @@
 import ArgumentParser
+import Perf
 import Profile
 import Render
 
@@ -31,6 +32,11 @@ struct FlameGraphCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write a speedscope JSON profile to FILE.", valueName: "file"))
     var speedscope: String?
 
+    @Option(help: ArgumentHelp("With a perf.data input: the event to draw (default: the first with samples).", valueName: "name"))
+    var event: String?
+    @Option(name: .shortAndLong, help: ArgumentHelp("Input file (perf.data or folded stacks), like a FILE argument.", valueName: "file"))
+    var input: String?
+
     @Option(help: "Title text.") var title: String?
     @Option(help: "Second-level title.") var subtitle: String?
     @Option(help: "Image width in pixels.") var width: Double = 1200
@@ -49,6 +55,8 @@ struct FlameGraphCommand: ParsableCommand {
     var skipBadLines = false
 
     func run() throws {
+        var files = self.files
+        if let input { files.insert(input, at: 0) }
         guard width > 0, height > 0, fontsize > 0, fontwidth > 0, minwidth >= 0 else { throw ToolError.usage("sizes must be positive") }
         let sampleType: SampleType
         switch unit {
@@ -102,6 +110,12 @@ struct FlameGraphCommand: ParsableCommand {
 
     private func load(_ path: String, _ type: SampleType, columns: Int?) throws -> StackProfile {
         let display = path == "-" ? "stdin" : path
+        // A perf.data recording (perf's or sonde's) is symbolized here instead of needing perf script + stackcollapse.
+        if path != "-", let head = try? ProfileIO.withContents(path, { Array($0.prefix(8)) }), ProfileExport.isPerfData(head) {
+            do { return try ProfileExport.stackProfile(path: path, event: event) } catch let e as PerfToolError {
+                throw ToolError(e.description)
+            }
+        }
         let options = Folded.Options(skipBadLines: skipBadLines, columns: columns, sampleType: type)
         let result: Folded.Result
         do {
