@@ -34,11 +34,21 @@ hyperfine -N -w 1 -r "${RUNS:-3}" --export-json "$tmp/rec.json" \
 echo "== report speed (perf's recordings of ~$secs s)"
 perf record -q -F 999 -g -o "$tmp/long-fp.data" -- "$tmp/burn_fp" "$long"
 perf record -q -F 999 --call-graph dwarf -o "$tmp/long-dw.data" -- "$tmp/burn_nofp" "$long_nofp"
+# A deep interpreter stack, where perf's unwinding is slow: python3 recursion for ~10 s.
+cat > "$tmp/fib.py" <<'PY'
+import time
+def fib(n): return n if n < 2 else fib(n - 1) + fib(n - 2)
+end = time.time() + 10
+while time.time() < end: fib(20)
+PY
+perf record -q -F 999 --call-graph dwarf -o "$tmp/py-dw.data" -- python3 "$tmp/fib.py"
 hyperfine -N -w 1 -r "${RUNS:-3}" --export-json "$tmp/rep.json" \
     -n perf-report-fp "perf report -i $tmp/long-fp.data --stdio" \
     -n sonde-report-fp "$sonde perf report -i $tmp/long-fp.data --stdio" \
     -n perf-report-dwarf "perf report -i $tmp/long-dw.data --stdio" \
-    -n sonde-report-dwarf "$sonde perf report -i $tmp/long-dw.data --stdio"
+    -n sonde-report-dwarf "$sonde perf report -i $tmp/long-dw.data --stdio" \
+    -n perf-report-python "perf report -i $tmp/py-dw.data --stdio" \
+    -n sonde-report-python "$sonde perf report -i $tmp/py-dw.data --stdio"
 
 python3 - "$tmp" <<'PY'
 import json, os, sys
@@ -53,7 +63,7 @@ for cg, plain in (("fp", "plain-fp"), ("dwarf", "plain-nofp")):
 pf, sf, pd, sd = size("p-fp.data"), size("s-fp.data"), size("p-dw.data"), size("s-dw.data")
 print(f"file size fp: perf {pf/1e6:.2f} MB, sonde {sf/1e6:.2f} MB")
 print(f"file size dwarf: perf {pd/1e6:.2f} MB, sonde {sd/1e6:.2f} MB = {pd/sd:.0f}x smaller (target >= 20x)")
-for cg, target in (("fp", 2), ("dwarf", 10)):
+for cg, target in (("fp", 2), ("dwarf", 10), ("python", 10)):
     p, s = rep[f"perf-report-{cg}"], rep[f"sonde-report-{cg}"]
     print(f"report {cg:5s}: perf {p:.2f} s, sonde {s:.2f} s = {p/s:.1f}x faster (target >= {target}x)")
 PY

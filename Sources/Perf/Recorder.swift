@@ -177,15 +177,23 @@ final class Recorder {
         }
         var failure: Error? = nil
         func drain() {
+            // Each CPU has its own buffer: a thread that moved may have its MMAP2 in another CPU's buffer
+            // than its samples. Mappings of the whole pass are applied before unwinding any sample of it.
+            var pass: [RawRecord] = []
             sampler.drain { _, rec in
-                guard failure == nil else { return }
-                do { try handle(rec) } catch { failure = error }
+                if let r = decoder.liveRecord(Bytes(Array(rec))) { pass.append(r) }
+            }
+            if dwarf {
+                for r in pass where r.type == RecordType.mmap2 || r.type == RecordType.mmap || r.type == RecordType.comm || r.type == RecordType.fork {
+                    if let rec = try? decoder.decode(r) { machine.apply(rec, cpumode: r.cpumode) }
+                }
+            }
+            for r in pass where failure == nil {
+                do { try handle(r) } catch { failure = error }
             }
             do { try writer.finishedRound() } catch { failure = error }
         }
-        func handle(_ rec: UnsafeRawBufferPointer) throws {
-            let bytes = Bytes(Array(rec))
-            guard let r = decoder.liveRecord(bytes) else { return }
+        func handle(_ r: RawRecord) throws {
             switch r.type {
             case RecordType.sample:
                 samples &+= 1
@@ -214,15 +222,9 @@ final class Recorder {
                     samples &+= 1
                 }
             case RecordType.mmap2, RecordType.mmap, RecordType.comm, RecordType.fork:
-                // Mappings always (their objects' build-ids go into the file); threads for unwinding.
-                if dwarf || r.type == RecordType.mmap2 || r.type == RecordType.mmap {
-                    switch try decoder.decode(r) {
-                    case let .mmap2(m): machine.mmap(pid: Int32(bitPattern: m.pid), start: m.addr, length: m.len, pgoff: m.pgoff, filename: m.filename)
-                    case let .mmap(m): machine.mmap(pid: Int32(bitPattern: m.pid), start: m.addr, length: m.len, pgoff: m.pgoff, filename: m.filename)
-                    case let .comm(c): machine.comm(pid: Int32(bitPattern: c.pid), tid: Int32(bitPattern: c.tid), name: c.comm, exec: c.exec)
-                    case let .fork(t): machine.fork(pid: Int32(bitPattern: t.pid), ppid: Int32(bitPattern: t.ppid), tid: Int32(bitPattern: t.tid), ptid: Int32(bitPattern: t.ptid))
-                    default: break
-                    }
+                // Mappings always (their objects' build-ids go into the file); with dwarf, drain() did it.
+                if !dwarf && (r.type == RecordType.mmap2 || r.type == RecordType.mmap) {
+                    machine.apply(try decoder.decode(r), cpumode: r.cpumode)
                 }
                 try writer.writeRecord(r)
             default:

@@ -57,17 +57,9 @@ public final class Recording {
         var it = file.orderedRecords()
         let m = session.machine
         while let r = try it.next() {
-            switch try file.decode(r) {
-            case let .comm(c): m.comm(pid: Int32(bitPattern: c.pid), tid: Int32(bitPattern: c.tid), name: c.comm, exec: c.exec)
-            case let .mmap(x):
-                let kernel = r.cpumode == RecordMisc.kernel || x.pid == UInt32.max
-                m.mmap(pid: kernel ? -1 : Int32(bitPattern: x.pid), start: x.addr, length: x.len, pgoff: x.pgoff, filename: x.filename)
-            case let .mmap2(x):
-                let kernel = r.cpumode == RecordMisc.kernel || x.pid == UInt32.max
-                m.mmap(pid: kernel ? -1 : Int32(bitPattern: x.pid), start: x.addr, length: x.len, pgoff: x.pgoff, filename: x.filename, buildID: x.buildID)
-            case let .fork(t):
-                m.fork(pid: Int32(bitPattern: t.pid), ppid: Int32(bitPattern: t.ppid), tid: Int32(bitPattern: t.tid), ptid: Int32(bitPattern: t.ptid))
-            case let .exit(t): m.exit(pid: Int32(bitPattern: t.pid), tid: Int32(bitPattern: t.tid))
+            let record = try file.decode(r)
+            if m.apply(record, cpumode: r.cpumode) { continue }
+            switch record {
             case let .lost(_, n): lostSamples &+= n
             case let .lostSamples(n): lostSamples &+= n
             case let .sample(s):

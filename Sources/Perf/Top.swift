@@ -242,17 +242,8 @@ final class TopEngine {
     func handle(_ r: RawRecord) {
         let m = session.machine
         guard let rec = try? decoder.decode(r) else { return }
+        if m.apply(rec, cpumode: r.cpumode) { return }
         switch rec {
-        case let .comm(c): m.comm(pid: Int32(bitPattern: c.pid), tid: Int32(bitPattern: c.tid), name: c.comm, exec: c.exec)
-        case let .mmap(x):
-            let kernel = r.cpumode == RecordMisc.kernel || x.pid == UInt32.max
-            m.mmap(pid: kernel ? -1 : Int32(bitPattern: x.pid), start: x.addr, length: x.len, pgoff: x.pgoff, filename: x.filename)
-        case let .mmap2(x):
-            let kernel = r.cpumode == RecordMisc.kernel || x.pid == UInt32.max
-            m.mmap(pid: kernel ? -1 : Int32(bitPattern: x.pid), start: x.addr, length: x.len, pgoff: x.pgoff, filename: x.filename, buildID: x.buildID)
-        case let .fork(t):
-            m.fork(pid: Int32(bitPattern: t.pid), ppid: Int32(bitPattern: t.ppid), tid: Int32(bitPattern: t.tid), ptid: Int32(bitPattern: t.ptid))
-        case let .exit(t): m.exit(pid: Int32(bitPattern: t.pid), tid: Int32(bitPattern: t.tid))
         case let .sample(s):
             // perf top shows its first event.
             guard r.attrIndex <= 0, let attr = decoder.attr(of: r) else { return }

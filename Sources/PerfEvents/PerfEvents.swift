@@ -1,2 +1,2 @@
-/// Live perf events: perf_event_open(2) counters and groups, mmap ring buffers, tracepoint ids.
-public enum PerfEvents {}
+// The PerfEvents module: live perf events: perf_event_open(2) counters and groups (Counter,
+// CounterGroup, CounterSet), mmap ring buffers (RingBuffer), sampling (Sampler), workloads (Workload).

@@ -5,57 +5,6 @@ import TestSupport
 // Drives the full-screen `sonde perf top` inside a private tmux server: perf's browser header and the
 // fixture's hot function, `d` zooms into the selected row's DSO, ESC unzooms, `q` restores the terminal.
 
-private struct TmuxSpawnError: Error {}
-
-private final class PerfTopTmux {
-    let socket = "sonde-perftop-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-    let session = "t"
-
-    init(cols: Int, rows: Int) throws {
-        let cmd = "tmux -L \(socket) -f /dev/null new-session -d -s \(session) -x \(cols) -y \(rows) env PS1='$ ' TERM=xterm bash --norc --noprofile </dev/null >/dev/null 2>&1"
-        var pid: pid_t = 0
-        let argv: [UnsafeMutablePointer<CChar>?] = [String]([String("/bin/sh"), "-c", cmd]).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        guard posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0 else { throw TmuxSpawnError() }
-        var status: Int32 = 0
-        _ = waitpid(pid, &status, 0)
-        Thread.sleep(forTimeInterval: 0.2)
-    }
-
-    func tmux(_ args: [String]) throws -> CommandResult { try run("tmux", ["-L", socket] + args) }
-    func keys(_ k: String...) throws { _ = try tmux(["send-keys", "-t", session] + k) }
-    func literal(_ text: String) throws { _ = try tmux(["send-keys", "-t", session, "-l", text]) }
-    func capture() throws -> [String] { try tmux(["capture-pane", "-p", "-t", session]).stdout.components(separatedBy: "\n") }
-    @discardableResult
-    func wait(_ seconds: Double = 10, _ ok: ([String]) -> Bool) throws -> [String] {
-        let end = Date().addingTimeInterval(seconds)
-        var last: [String] = []
-        while Date() < end {
-            last = try capture()
-            if ok(last) { return last }
-            Thread.sleep(forTimeInterval: 0.2)
-        }
-        return last
-    }
-    deinit { _ = try? tmux(["kill-server"]) }
-}
-
-private func sttyModes(_ t: PerfTopTmux) throws -> String {
-    let file = try tempDir("stty").appendingPathComponent("modes").path
-    try t.literal("stty -a > \(file)")
-    try t.keys("Enter")
-    let end = Date().addingTimeInterval(5)
-    while Date() < end {
-        if let s = try? String(contentsOfFile: file, encoding: .utf8), s.contains("icanon") { return s }
-        Thread.sleep(forTimeInterval: 0.1)
-    }
-    return ""
-}
-
-private func cooked(_ modes: String) -> Bool {
-    let words = Set(modes.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
-    return words.contains("icanon") && words.contains("echo") && !words.contains("-icanon") && !words.contains("-echo")
-}
 
 @Suite(.serialized, .enabled(if: hasTool("tmux") && hasTool("gcc") && isRoot, "needs tmux, gcc and root"))
 struct PerfTopInteractiveTests {
@@ -63,7 +12,7 @@ struct PerfTopInteractiveTests {
         let exe = try compileFixture("perf_spin")
         let spin = try Child(exe, ["60000"])
         defer { spin.stop() }
-        let t = try PerfTopTmux(cols: 110, rows: 24)
+        let t = try Tmux(cols: 110, rows: 24)
         try t.wait(5) { $0.contains { $0.hasPrefix("$") } }
         try t.literal("\(sondeBinary) perf top -d 1 -p \(spin.pid)")
         try t.keys("Enter")
@@ -98,7 +47,7 @@ struct PerfTopInteractiveTests {
     }
 
     @Test func ctrlCRestoresTheTerminal() throws {
-        let t = try PerfTopTmux(cols: 100, rows: 20)
+        let t = try Tmux(cols: 100, rows: 20)
         try t.wait(5) { $0.contains { $0.hasPrefix("$") } }
         try t.literal("\(sondeBinary) perf top -d 1")
         try t.keys("Enter")

@@ -163,7 +163,7 @@ struct PerfReportTests {
         #expect(script.status == 0 && script.stdout.contains("heavy"), "\(script.stderr)")
     }
 
-    /// --off-cpu: blocked time per stack (a fixture sleeping 20 ms and 60 ms in two functions: 1:3),
+    /// --off-cpu: blocked time per stack (a fixture sleeping 40 ms and 120 ms in two functions: 1:3),
     /// reported by sonde and by real perf from sonde's file as the same "offcpu-time" shares.
     @Test(.enabled(if: available)) func offCPUTimeFollowsBlockedTime() throws {
         let exe = try compileFixture("perf_sleep", flags: ["-O0", "-g"])
