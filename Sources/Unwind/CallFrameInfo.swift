@@ -8,6 +8,28 @@ public final class CallFrameInfo {
     public let ehFrame: FrameSection?
     public let debugFrame: FrameSection?
 
+    /// The unwind rules found for a file address, remembered: profilers unwind the same few hundred
+    /// addresses thousands of times, and running the FDE's CFA program each time dominated.
+    public struct Rules {
+        public let section: FrameSection
+        public let fde: FDE
+        public let cie: CIE
+        public let row: UnwindRow
+    }
+    private var rulesCache: [UInt64: Rules?] = [:]
+
+    /// `find` plus the CIE and the row at `pc`, cached per address (nil: no FDE covers it).
+    public func rules(at pc: UInt64) throws(CFIError) -> Rules? {
+        if let hit = rulesCache[pc] { return hit }
+        var r: Rules? = nil
+        if let (section, fde) = try find(pc) {
+            r = Rules(section: section, fde: fde, cie: try section.cie(at: fde.cieOffset), row: try section.row(fde, at: pc))
+        }
+        if rulesCache.count > 1 << 16 { rulesCache.removeAll(keepingCapacity: true) }
+        rulesCache[pc] = r
+        return r
+    }
+
     public init(ehFrame: FrameSection?, debugFrame: FrameSection?, arch: Architecture?) {
         self.ehFrame = ehFrame
         self.debugFrame = debugFrame

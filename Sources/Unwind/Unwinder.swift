@@ -94,8 +94,9 @@ public struct Unwinder {
     /// Frames from `regs` outwards, and why the walk ended.
     public func unwind(_ regs: RegisterSet) -> (frames: [Frame], stop: StopReason) {
         var frames = [Frame(pc: regs.pc, sp: regs.sp, cfa: nil, method: .context, pcIsExact: true, isSignalFrame: false, registers: regs)]
-        var seen = Set<[UInt64]>()
-        seen.insert([regs.pc, regs.sp ?? 0])
+        struct Visit: Hashable { var pc: UInt64, sp: UInt64 }
+        var seen = Set<Visit>()
+        seen.insert(Visit(pc: regs.pc, sp: regs.sp ?? 0))
         var current = regs
         var exact = true
         while true {
@@ -109,7 +110,7 @@ public struct Unwinder {
                 if let a = current.sp, let b = next.sp, !calleeSignal {
                     if b < a || (b == a && next.pc == current.pc) { return (frames, .noProgress) }
                 }
-                guard seen.insert([next.pc, next.sp ?? 0]).inserted else { return (frames, .cycle) }
+                guard seen.insert(Visit(pc: next.pc, sp: next.sp ?? 0)).inserted else { return (frames, .cycle) }
                 exact = calleeSignal
                 frames.append(Frame(pc: next.pc, sp: next.sp, cfa: cfa, method: method, pcIsExact: exact, isSignalFrame: false,
                                     registers: next))
@@ -124,8 +125,8 @@ public struct Unwinder {
         var cfiError: CFIError? = nil
         if let m = modules.module(for: lookup) {
             do {
-                if let (section, fde) = try m.cfi.find(lookup &- m.bias) {
-                    return try cfiStep(regs, section: section, fde: fde, filePC: lookup &- m.bias)
+                if let rules = try m.cfi.rules(at: lookup &- m.bias) {
+                    return try cfiStep(regs, rules)
                 }
             } catch {
                 cfiError = error
@@ -136,9 +137,8 @@ public struct Unwinder {
         return .stop(.noUnwindInfo)
     }
 
-    func cfiStep(_ regs: RegisterSet, section: FrameSection, fde: FDE, filePC: UInt64) throws(CFIError) -> Step {
-        let cie = try section.cie(at: fde.cieOffset)
-        let row = try section.row(fde, at: filePC)
+    func cfiStep(_ regs: RegisterSet, _ rules: CallFrameInfo.Rules) throws(CFIError) -> Step {
+        let (section, cie, row) = (rules.section, rules.cie, rules.row)
         let size = cie.addressSize
         let eval = ExpressionEvaluator(addressSize: size, registers: { regs[$0] }, memory: memory)
         let cfa: UInt64
