@@ -281,7 +281,7 @@ final class Recorder {
         var user: [UInt64] = []
         if s.userRegsABI != 0, let regs = SampleUnwinder.registers(arch: arch, mask: userRegsMask, values: Array(s.userRegs)) {
             let n = Int(min(s.userStackDynSize, UInt64(s.userStack.count)))
-            user = unwinder.unwind(thread, registers: regs, stack: (try? s.userStack.array(0, n)) ?? [])
+            user = unwinder.unwind(thread, registers: regs, stack: (try? s.userStack.slice(0, n)) ?? .empty)
         } else if misc & RecordMisc.cpumodeMask == RecordMisc.user {
             user = [s.ip]
         }

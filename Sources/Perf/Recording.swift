@@ -85,7 +85,7 @@ public final class Recording {
         if t.contains(.regsUser), t.contains(.stackUser), s.userRegsABI != 0 {
             i.userRegisters = (s.userRegsABI, attr.sampleRegsUser, Array(s.userRegs))
             let n = Int(min(s.userStackDynSize, UInt64(s.userStack.count)))
-            i.userStack = (try? s.userStack.array(0, n)) ?? []
+            i.userStack = (try? s.userStack.slice(0, n)) ?? .empty
         }
         return i
     }

@@ -14,16 +14,23 @@ public enum Report {
         // Samples that repeat (same thread state, event, cpu and addresses) resolve once.
         var cache: [SampleKey: Hists.Touch?] = [:]
         try rec.replayNamed { attr, _, input in
-            guard input.userStack == nil, let chain = input.callchain ?? [input.ip] as [UInt64]? else {
-                builder.add(rec.session.resolve(input), attr: attr)
-                return
+            // Stack copies are unwound first; the unwound addresses then key the cache like a call chain.
+            var unwound: [(UInt64, Bool)]? = nil
+            let chain: [UInt64]
+            if input.userStack != nil {
+                let a = rec.session.addresses(input)
+                unwound = a
+                chain = a.map(\.0)
+            } else {
+                chain = input.callchain ?? [input.ip]
             }
             let thread = rec.session.machine.thread(pid: input.pid, tid: input.tid)
             let key = SampleKey(thread: ObjectIdentifier(thread), generation: thread.generation, attr: attr,
                                 cpu: input.cpu ?? .max, mode: input.cpumode, ip: input.ip, chain: chain)
             let touch: Hists.Touch?
             if let cached = cache[key] { touch = cached } else {
-                touch = builder.touch(rec.session.resolve(input), attr: attr)
+                let resolved = unwound.map { rec.session.resolve(input, addresses: $0) } ?? rec.session.resolve(input)
+                touch = builder.touch(resolved, attr: attr)
                 cache[key] = touch
             }
             if let touch { builder.apply(touch, attr: attr, period: input.period) }

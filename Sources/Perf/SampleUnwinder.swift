@@ -1,3 +1,4 @@
+import Bytes
 import Unwind
 
 /// Unwinds a sample's user stack from the registers and stack copy perf's `--call-graph dwarf` records
@@ -36,9 +37,9 @@ public struct SampleUnwinder {
     }
 
     /// Return addresses, leaf first (the sampled pc first), from a stack copy that starts at the sample's sp.
-    public func unwind(_ thread: Machine.Thread, registers: RegisterSet, stack: [UInt8]) -> [UInt64] {
+    public func unwind(_ thread: Machine.Thread, registers: RegisterSet, stack: Bytes) -> [UInt64] {
         guard let sp = registers.sp else { return [registers.pc] }
-        let memory = BufferMemory(base: sp, bytes: stack)
+        let memory = StackCopy(base: sp, bytes: stack)
         var unwinder = Unwinder(memory: memory, modules: ThreadModules(machine: machine, thread: thread), maxFrames: maxFrames)
         unwinder.framePointerFallback = true
         let (frames, _) = unwinder.unwind(registers)
@@ -57,5 +58,21 @@ struct ThreadModules: ModuleProvider {
     func module(for pc: UInt64) -> UnwindModule? {
         guard let (dso, bias) = machine.object(thread, pc), let cfi = dso.cfi else { return nil }
         return UnwindModule(cfi: cfi, bias: bias)
+    }
+}
+
+/// A sample's stack copy as unwinder memory, read in place (no copy of the 8 KiB per sample).
+struct StackCopy: MemoryReader {
+    let base: UInt64
+    let bytes: Bytes
+
+    func read(_ address: UInt64, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
+        guard address >= base, address - base <= UInt64(bytes.count), UInt64(buffer.count) <= UInt64(bytes.count) - (address - base) else {
+            return false
+        }
+        return (try? bytes.withUnsafeBytes(Int(address - base), buffer.count) { src in
+            if let d = buffer.baseAddress, let s = src.baseAddress { d.copyMemory(from: s, byteCount: buffer.count) }
+            return true
+        }) ?? false
     }
 }

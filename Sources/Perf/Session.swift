@@ -1,3 +1,4 @@
+import Bytes
 import Unwind
 
 /// A sample as the session needs it, whatever file or ring buffer it came from.
@@ -15,7 +16,7 @@ public struct SampleInput {
     public var callchain: [UInt64]? = nil
     /// PERF_SAMPLE_REGS_USER (abi, mask, values) and PERF_SAMPLE_STACK_USER (the copy from sp on).
     public var userRegisters: (abi: UInt64, mask: UInt64, values: [UInt64])? = nil
-    public var userStack: [UInt8]? = nil
+    public var userStack: Bytes? = nil
     public init() {}
 }
 
@@ -70,9 +71,12 @@ public final class Session {
     public var inlines = true
 
     /// Resolves a sample for histograms and scripts.
-    public func resolve(_ s: SampleInput) -> ResolvedSample {
+    public func resolve(_ s: SampleInput) -> ResolvedSample { resolve(s, addresses: addresses(s)) }
+
+    /// Resolves a sample whose addresses (`addresses(_:)`) are already known.
+    public func resolve(_ s: SampleInput, addresses: [(UInt64, Bool)]) -> ResolvedSample {
         let thread = machine.thread(pid: s.pid, tid: s.tid)
-        let located = addresses(s).map { machine.resolve(thread, $0.0, kernel: $0.1) }
+        let located = addresses.map { machine.resolve(thread, $0.0, kernel: $0.1) }
         var frames = located
         if inlines {
             frames = []
