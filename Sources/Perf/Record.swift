@@ -51,21 +51,7 @@ public enum Record {
     public static func parse(_ args: [String]) throws(PerfUsageError) -> Options {
         let a = try PerfArguments.parse(args, options: optionList)
         var o = Options()
-        for e in a.values("event") {
-            do {
-                for g in try EventList.parse(e) { o.events += g.events }
-            } catch let err as EventSpecError { throw PerfUsageError(err.description) } catch { throw PerfUsageError("\(error)") }
-        }
-        if let f = a.value("freq") {
-            if f == "max" { o.freq = UInt64(Self.maxSampleRate()) } else {
-                guard let v = UInt64(f), v > 0 else { throw PerfUsageError("invalid frequency `\(f)'") }
-                o.freq = v
-            }
-        }
-        if let c = a.value("count") {
-            guard let v = UInt64(c), v > 0 else { throw PerfUsageError("invalid count `\(c)'") }
-            o.period = v
-        }
+        (o.events, o.freq, o.period) = try sampling(a)
         if a.has("g") { o.callGraph = "fp" }
         if let cg = a.value("call-graph") {
             let parts = cg.split(separator: ",")
@@ -110,6 +96,28 @@ public enum Record {
             o.events.append(try! EventSpec.parse("sched:sched_switch"))
         }
         return o
+    }
+
+    /// `-e`, `-F freq|max` and `-c count`, shared by record and top.
+    static func sampling(_ a: PerfArguments) throws(PerfUsageError) -> (events: [EventSpec], freq: UInt64?, period: UInt64?) {
+        var events: [EventSpec] = []
+        for e in a.values("event") {
+            do {
+                for g in try EventList.parse(e) { events += g.events }
+            } catch { throw PerfUsageError(error.description) }
+        }
+        var freq: UInt64? = nil, period: UInt64? = nil
+        if let f = a.value("freq") {
+            if f == "max" { freq = UInt64(maxSampleRate()) } else {
+                guard let v = UInt64(f), v > 0 else { throw PerfUsageError("invalid frequency `\(f)'") }
+                freq = v
+            }
+        }
+        if let c = a.value("count") {
+            guard let v = UInt64(c), v > 0 else { throw PerfUsageError("invalid count `\(c)'") }
+            period = v
+        }
+        return (events, freq, period)
     }
 
     static func maxSampleRate() -> Int {

@@ -52,22 +52,11 @@ public enum Top {
         let a = try PerfArguments.parse(args, options: optionList)
         if let extra = a.positional.first { throw PerfUsageError("unexpected argument `\(extra)'") }
         var o = Options()
-        for e in a.values("event") {
-            do {
-                for g in try EventList.parse(e) { o.events += g.events }
-            } catch { throw PerfUsageError(error.description) }
-        }
+        let (events, freq, period) = try Record.sampling(a)
+        o.events = events
+        if let freq { o.freq = freq }
+        o.period = period
         if o.events.isEmpty { o.events = [try! EventSpec.parse("cpu-clock")] } else { o.defaultEvent = false }
-        if let f = a.value("freq") {
-            if f == "max" { o.freq = UInt64(Record.maxSampleRate()) } else {
-                guard let v = UInt64(f), v > 0 else { throw PerfUsageError("invalid frequency `\(f)'") }
-                o.freq = v
-            }
-        }
-        if let c = a.value("count") {
-            guard let v = UInt64(c), v > 0 else { throw PerfUsageError("invalid count `\(c)'") }
-            o.period = v
-        }
         if let p = a.value("pid") { o.pids = try Record.ids(p, "pid") }
         if let t = a.value("tid") { o.tids = try Record.ids(t, "tid") }
         if let c = a.value("cpu") {
