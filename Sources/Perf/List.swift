@@ -133,14 +133,5 @@ public enum List {
             .map { Entry(name: $0, kind: "Tracepoint event") }
     }
 
-    static func dirEntries(_ path: String) -> [String] {
-        guard let d = opendir(path) else { return [] }
-        defer { closedir(d) }
-        var out: [String] = []
-        while let e = readdir(d) {
-            let name = withUnsafePointer(to: e.pointee.d_name) { $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) } }
-            if name != "." && name != ".." { out.append(name) }
-        }
-        return out.sorted()
-    }
+    static func dirEntries(_ path: String) -> [String] { listDirectory(path).sorted() }
 }

@@ -116,7 +116,8 @@ public enum Tracefs {
     static func byteLess(_ a: String, _ b: String) -> Bool { Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8)) }
 }
 
-func listDirectory(_ path: String) -> [String] {
+/// The names in a directory (not "." or ".."), unsorted; empty when it cannot be read.
+public func listDirectory(_ path: String) -> [String] {
     guard let d = opendir(path) else { return [] }
     defer { closedir(d) }
     var out: [String] = []
