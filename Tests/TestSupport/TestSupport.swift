@@ -30,6 +30,13 @@ func spawn(_ executable: String, _ args: [String], environment: [String: String]
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    // Only 0-2: other tests running in parallel may hold descriptors without O_CLOEXEC at this moment,
+    // and a child that inherits one sees different fd numbers (strace tests compare them).
+    // glibc 2.34's posix_spawn_file_actions_addclosefrom_np, which the Glibc module does not export.
+    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    if let sym = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") {
+        _ = unsafeBitCast(sym, to: CloseFrom.self)(&actions, 3)
+    }
     var attr = posix_spawnattr_t()
     posix_spawnattr_init(&attr)
     defer { posix_spawnattr_destroy(&attr) }
