@@ -39,6 +39,15 @@ public final class ByteStorage: @unchecked Sendable {
         })
     }
 
+    /// An owned, uninitialized buffer of `count` bytes for the caller to fill before reading it.
+    public static func uninitialized(count: Int) -> (ByteStorage, UnsafeMutableRawPointer) {
+        let p = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1), alignment: 16)
+        let addr = UInt(bitPattern: p)
+        return (ByteStorage(base: UnsafeRawPointer(p), count: count, release: {
+            UnsafeMutableRawPointer(bitPattern: addr)?.deallocate()
+        }), p)
+    }
+
     deinit { release?() }
 }
 

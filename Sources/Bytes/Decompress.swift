@@ -35,6 +35,17 @@ public enum Decompress {
     private typealias LzmaDecode = @convention(c) (UnsafeMutablePointer<UInt64>, UInt32, UnsafeRawPointer?, UnsafePointer<UInt8>?,
                                                    UnsafeMutablePointer<Int>, Int, UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<Int>, Int) -> Int32
 
+    private typealias DeflateAlloc = @convention(c) () -> OpaquePointer?
+    private typealias DeflateFree = @convention(c) (OpaquePointer?) -> Void
+    private typealias DeflateZlib = @convention(c) (OpaquePointer?, UnsafeRawPointer?, Int, UnsafeMutableRawPointer?, Int,
+                                                    UnsafeMutablePointer<Int>?) -> Int32
+    /// libdeflate (Debian libdeflate0) expands whole zlib streams about three times faster than zlib.
+    private static let libdeflate: (DeflateAlloc, DeflateFree, DeflateZlib)? = {
+        let libs = ["libdeflate.so.0", "libdeflate.so"]
+        guard let a = symbol(libs, "libdeflate_alloc_decompressor"), let f = symbol(libs, "libdeflate_free_decompressor"),
+              let z = symbol(libs, "libdeflate_zlib_decompress") else { return nil }
+        return (unsafeBitCast(a, to: DeflateAlloc.self), unsafeBitCast(f, to: DeflateFree.self), unsafeBitCast(z, to: DeflateZlib.self))
+    }()
     private static let zlibUncompress: Uncompress? =
         symbol(["libz.so.1", "libz.so"], "uncompress").map { unsafeBitCast($0, to: Uncompress.self) }
     private static let zstd: (ZstdDecompress, ZstdIsError)? = {
@@ -47,29 +58,32 @@ public enum Decompress {
 
     /// zlib stream (RFC 1950) whose expanded size is known (ELF Chdr, .zdebug headers).
     public static func zlib(_ input: Bytes, size: Int) throws -> Bytes {
-        guard let f = zlibUncompress else { throw DecompressError.libraryMissing(library: "libz.so.1", package: "zlib1g") }
         guard size >= 0, size <= maxOutput else { throw DecompressError.tooLarge(size) }
-        var out = [UInt8](repeating: 0, count: size)
+        let (storage, out) = ByteStorage.uninitialized(count: size)
+        if let (alloc, free, decompress) = libdeflate, let d = alloc() {
+            defer { free(d) }
+            var n = 0
+            let rc = try input.withUnsafeBytes(0, input.count) { src in decompress(d, src.baseAddress, src.count, out, size, &n) }
+            guard rc == 0, n == size else { throw DecompressError.corrupt("zlib") }
+            return Bytes(storage: storage, bigEndian: input.bigEndian)
+        }
+        guard let f = zlibUncompress else { throw DecompressError.libraryMissing(library: "libz.so.1", package: "zlib1g") }
         var outLen = UInt(size)
         let rc = try input.withUnsafeBytes(0, input.count) { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                f(dst.baseAddress, &outLen, src.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt(src.count))
-            }
+            f(out.assumingMemoryBound(to: UInt8.self), &outLen, src.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt(src.count))
         }
         guard rc == 0, Int(outLen) == size else { throw DecompressError.corrupt("zlib") }
-        return Bytes(out, bigEndian: input.bigEndian)
+        return Bytes(storage: storage, bigEndian: input.bigEndian)
     }
 
     /// zstd frame whose expanded size is known.
     public static func zstd(_ input: Bytes, size: Int) throws -> Bytes {
         guard let (f, isError) = zstd else { throw DecompressError.libraryMissing(library: "libzstd.so.1", package: "libzstd1") }
         guard size >= 0, size <= maxOutput else { throw DecompressError.tooLarge(size) }
-        var out = [UInt8](repeating: 0, count: size)
-        let n = try input.withUnsafeBytes(0, input.count) { src in
-            out.withUnsafeMutableBytes { dst in f(dst.baseAddress, size, src.baseAddress, src.count) }
-        }
+        let (storage, out) = ByteStorage.uninitialized(count: size)
+        let n = try input.withUnsafeBytes(0, input.count) { src in f(out, size, src.baseAddress, src.count) }
         guard isError(n) == 0, n == size else { throw DecompressError.corrupt("zstd") }
-        return Bytes(out, bigEndian: input.bigEndian)
+        return Bytes(storage: storage, bigEndian: input.bigEndian)
     }
 
     /// A complete .xz stream of unknown expanded size (MiniDebugInfo).
