@@ -113,6 +113,8 @@ public final class DWARFFile: @unchecked Sendable {
 
     private struct UnitRange { var low: UInt64; var high: UInt64; var unit: Int32 }
     private var unitRanges: [UnitRange]?
+    var arangeIndex: ArangeIndex?
+    var arangeUnits: [Int: Unit] = [:]
     private var unitMaxEnd: [UInt64] = []
     private var rangeless: [Int] = []
 
@@ -186,6 +188,7 @@ public final class DWARFFile: @unchecked Sendable {
     /// each further frame is the function it was inlined into, at the call site. nil when no unit
     /// has line or function information for it.
     public func frames(at address: UInt64) -> [InlineFrame]? {
+        if unitRanges == nil, let f = framesViaAranges(address) { return f }
         for u in units(containing: address) {
             if let f = u.frames(at: address) { return f }
         }
@@ -196,6 +199,60 @@ public final class DWARFFile: @unchecked Sendable {
             if let f = u.frames(at: address) { return f }
         }
         return nil
+    }
+}
+
+extension DWARFFile {
+    /// .debug_aranges sorted by address: (low, high, unit offset), with the running maximum of `high`.
+    struct ArangeIndex {
+        var entries: [(low: UInt64, high: UInt64, unit: Int)]
+        var maxEnd: [UInt64]
+
+        init(_ sets: [ArangeSet]) {
+            entries = sets.flatMap { s in s.ranges.map { (low: $0.low, high: $0.high, unit: s.unitOffset) } }
+            entries.sort { $0.low != $1.low ? $0.low < $1.low : $0.unit < $1.unit }
+            var m: UInt64 = 0
+            maxEnd = entries.map { m = max(m, $0.high); return m }
+        }
+
+        /// The one unit whose ranges hold `address`, nil when none or several do.
+        func unit(at address: UInt64) -> Int? {
+            var lo = 0, hi = entries.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if entries[mid].low <= address { lo = mid + 1 } else { hi = mid }
+            }
+            var found: Int? = nil
+            var i = lo - 1
+            while i >= 0 && maxEnd[i] > address {
+                if entries[i].high > address {
+                    if let f = found, f != entries[i].unit { return nil }
+                    found = entries[i].unit
+                }
+                i -= 1
+            }
+            return found
+        }
+    }
+
+    /// Lookups before the full unit index exists: when .debug_aranges names exactly one unit for the
+    /// address, only that unit is read (one address in a large library's debug file costs one unit, not a
+    /// walk over thousands). nil sends the caller to the full index (no aranges, no unit, several, no answer).
+    func framesViaAranges(_ address: UInt64) -> [InlineFrame]? {
+        if arangeIndex == nil {
+            let sets = sections.aranges.count > 0 ? (try? RangeLists.aranges(sections.aranges)) : nil
+            arangeIndex = ArangeIndex(sets ?? [])
+        }
+        guard let offset = arangeIndex?.unit(at: address) else { return nil }
+        let unit: Unit
+        if let u = arangeUnits[offset] { unit = u } else {
+            guard let h = try? UnitHeader.parse(sections.info, at: offset), let u = try? Unit(file: self, header: h, data: sections.info) else {
+                return nil
+            }
+            arangeUnits[offset] = u
+            unit = u
+        }
+        return unit.frames(at: address)
     }
 }
 
