@@ -183,6 +183,14 @@ final class Recorder {
             sampler.drain { _, rec in
                 if let r = decoder.liveRecord(Bytes(Array(rec))) { pass.append(r) }
             }
+            // Buffers are read one after the other: put the pass in time order, so that a switch back in is
+            // paired with the switch out before it even when the two were written on different CPUs.
+            if switchAttr >= 0 {
+                pass = pass.enumerated().sorted { a, b in
+                    let ta = decoder.timestamp(a.element) ?? 0, tb = decoder.timestamp(b.element) ?? 0
+                    return ta != tb ? ta < tb : a.offset < b.offset
+                }.map(\.element)
+            }
             if dwarf {
                 for r in pass where r.type == RecordType.mmap2 || r.type == RecordType.mmap || r.type == RecordType.comm || r.type == RecordType.fork {
                     if let rec = try? decoder.decode(r) { machine.apply(rec, cpumode: r.cpumode) }
@@ -279,9 +287,10 @@ final class Recorder {
         }
         let thread = machine.thread(pid: Int32(bitPattern: s.pid), tid: Int32(bitPattern: s.tid))
         var user: [UInt64] = []
-        if s.userRegsABI != 0, let regs = SampleUnwinder.registers(arch: arch, mask: userRegsMask, values: Array(s.userRegs)) {
-            let n = Int(min(s.userStackDynSize, UInt64(s.userStack.count)))
-            user = unwinder.unwind(thread, registers: regs, stack: (try? s.userStack.slice(0, n)) ?? .empty)
+        let n = Int(min(s.userStackDynSize, UInt64(s.userStack.count)))
+        if s.userRegsABI != 0, let u = unwinder.unwind(thread, arch: arch, mask: userRegsMask, values: s.userRegs.array,
+                                                      stack: (try? s.userStack.slice(0, n)) ?? .empty) {
+            user = u
         } else if misc & RecordMisc.cpumodeMask == RecordMisc.user {
             user = [s.ip]
         }
