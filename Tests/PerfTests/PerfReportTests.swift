@@ -190,11 +190,12 @@ struct PerfReportTests {
     @Test(.enabled(if: available)) func recordErrors() throws {
         let noPid = try sonde(["perf", "record", "-p", "999999", "-o", "/tmp/never.data"])
         #expect(noPid.status == 1 && noPid.stderr.contains("999999") && noPid.stderr.hasPrefix("sonde perf record: "), "\(noPid.stderr)")
-        let badEvent = try sonde(["perf", "record", "-e", "cpu-clok", "--", "true"])
+        let badEvent = try sonde(["perf", "record", "-e", "cpu-clok", "-o", "/tmp/never.data", "--", "true"])
         #expect(badEvent.status == 129 && badEvent.stderr.contains("cpu-clock"), "a suggestion: \(badEvent.stderr)")
         let unwritable = try sonde(["perf", "record", "-o", "/proc/nope/x.data", "--", "true"])
         #expect(unwritable.status == 1 && unwritable.stderr.contains("/proc/nope/x.data"), "\(unwritable.stderr)")
-        let noCommand = try sonde(["perf", "record", "--", "/nonexistent/prog"])
+        let scratch = try tempDir("perf-record-errors").appendingPathComponent("x.data").path
+        let noCommand = try sonde(["perf", "record", "-o", scratch, "--", "/nonexistent/prog"])
         #expect(noCommand.status != 0 && noCommand.stderr.contains("/nonexistent/prog"), "\(noCommand.stderr)")
     }
 
