@@ -89,30 +89,39 @@ public final class DSO {
         return s
     }
 
-    private var inlineCache: [UInt64: [Symbol]] = [:]
+    private var inlineCache: [UInt64: (inlined: [Symbol], function: Symbol?)] = [:]
     private var inlineSymbols: [String: Symbol] = [:]
 
-    /// Functions inlined at a file address, innermost first, as "name (inlined)" symbols (perf's callchain
-    /// entries); empty without DWARF or when the address is not in inlined code.
-    public func inlined(atFileAddress address: UInt64) -> [Symbol] {
-        if let c = inlineCache[address] { return c }
+    /// The call-chain entries perf 6 shows for a file address whose function is `base`: the functions
+    /// inlined there, innermost first, as "name (inlined)" symbols, and what stands for the function itself:
+    /// `base` when the debug information names it the same, else a "name (inlined)" symbol with the debug
+    /// information's name (perf's inline list replaces the entry: `__libc_start_main_impl (inlined)` for
+    /// `__libc_start_main@@GLIBC_2.34`). Without DWARF, no inlined entries and `base`.
+    public func inlined(atFileAddress address: UInt64, base: Symbol) -> (inlined: [Symbol], function: Symbol) {
+        if let c = inlineCache[address] { return (c.inlined, c.function ?? base) }
         if !symbolizerTried {
             symbolizerTried = true
             if let elf { symbolizer = Symbolizer(file: elf) }
         }
         var out: [Symbol] = []
-        if let frames = symbolizer?.symbolize(address), frames.count > 1 {
-            for f in frames.dropLast() {
-                guard let fn = f.function else { continue }
-                let name = fn + " (inlined)"
-                if let s = inlineSymbols[name] { out.append(s); continue }
-                let s = Symbol(name: name, start: address, end: address &+ 1, dso: self)
-                inlineSymbols[name] = s
-                out.append(s)
-            }
+        var function: Symbol? = nil
+        let frames = symbolizer?.symbolize(address) ?? []
+        for (i, f) in frames.enumerated() {
+            guard let fn = f.function else { continue }
+            let name = symbolSource.displayName(fn)
+            if i == frames.count - 1 && name == base.name { break }
+            let s = inlineSymbol(name + " (inlined)", at: address)
+            if i == frames.count - 1 { function = s } else { out.append(s) }
         }
-        inlineCache[address] = out
-        return out
+        inlineCache[address] = (out, function)
+        return (out, function ?? base)
+    }
+
+    private func inlineSymbol(_ name: String, at address: UInt64) -> Symbol {
+        if let s = inlineSymbols[name] { return s }
+        let s = Symbol(name: name, start: address, end: address &+ 1, dso: self)
+        inlineSymbols[name] = s
+        return s
     }
 
     /// Source file and line of a file address (DWARF line tables), for srcline sorting and annotate.

@@ -126,6 +126,8 @@ public final class HistEntry {
     let serial: Int
     /// The thread of the first sample: perf sizes the comm column by the thread's last command name.
     var thread: Machine.Thread?
+    /// The longest call chain added to this entry (from its frame to the end of the chain).
+    var maxDepth = 0
 
     init(values: [SortKey: String], order: [String], serial: Int) {
         self.values = values
@@ -197,6 +199,7 @@ public final class Hists {
 
         let selfEntry = entry(s, leaf)
         let selfPath = callchain != nil ? selfEntry.chains.path(chain[...]) : nil
+        if callchain != nil { selfEntry.maxDepth = max(selfEntry.maxDepth, chain.count) }
         guard children else { return Touch(selfEntry: selfEntry, selfPath: selfPath, accumulated: []) }
         // Each distinct entry along the chain gets the period once, with the chain from that frame on.
         var seen: Set<ObjectIdentifier> = [ObjectIdentifier(selfEntry)]
@@ -205,6 +208,7 @@ public final class Hists {
         for (i, f) in frames.enumerated() {
             let e = entry(s, f)
             guard seen.insert(ObjectIdentifier(e)).inserted else { continue }
+            if callchain != nil { e.maxDepth = max(e.maxDepth, chain.count - i) }
             acc.append((e, callchain != nil ? e.chains.path(chain[i...]) : nil))
         }
         return Touch(selfEntry: selfEntry, selfPath: selfPath, accumulated: acc)
@@ -280,13 +284,18 @@ public final class Hists {
 
     static func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
 
-    /// Entries in report order: by (accumulated, with --children) period, then self period, then (as perf 6
-    /// orders ties) creation order when call chains are kept, else the key columns.
+    /// Entries in report order: by (accumulated, with --children) period; among equal accumulated periods of
+    /// one thread, callers above callees (perf 6: the deeper call chain first, the shallower with -g callee);
+    /// then self period, then (as perf 6 orders ties) creation order when call chains are kept, else the key columns.
     public func sorted(bySelf: Bool = false) -> [HistEntry] {
         let acc = children && !bySelf
+        let callerFirst = chainOrder == .caller
         return entries.sorted { a, b in
             let pa = acc ? a.accumulatedPeriod : a.period, pb = acc ? b.accumulatedPeriod : b.period
             if pa != pb { return pa > pb }
+            if acc, callchain != nil, a.thread === b.thread, a.maxDepth != b.maxDepth {
+                return callerFirst ? a.maxDepth > b.maxDepth : a.maxDepth < b.maxDepth
+            }
             if a.period != b.period { return a.period > b.period }
             if callchain != nil { return a.serial < b.serial }
             return a.order.lexicographicallyPrecedes(b.order)

@@ -21,8 +21,17 @@ public final class Recording {
         eventNames = Self.names(file)
         let features = file.features
         let kernelID = features.buildIDs.first { $0.filename == "[kernel.kallsyms]" }?.buildID
-        let ksyms: () -> Kallsyms? = kallsyms.map { path in { LiveProcesses.kallsyms(path: path) } }
-            ?? { KernelSymbols.forRecording(buildID: kernelID, osRelease: features.osRelease) }
+        let osRelease = features.osRelease
+        let load: @Sendable () -> Kallsyms? = {
+            if let kallsyms { return LiveProcesses.kallsyms(path: kallsyms) }
+            return KernelSymbols.forRecording(buildID: kernelID, osRelease: osRelease)
+        }
+        // Kernel symbols (~20 ms to read and index) load on another CPU while the records are read.
+        var ksyms: () -> Kallsyms? = load
+        if file.attrs.contains(where: { !$0.attr.excludeKernel }) {
+            let prefetch = Prefetch(load)
+            ksyms = { prefetch.result ?? nil }
+        }
         let arch: Architecture = file.features.arch == "aarch64" ? .aarch64 : .x86_64
         session = Session(source: SymbolSource(symfs: symfs, kallsyms: ksyms, demangle: demangle), arch: arch, maxStack: maxStack)
         for b in file.features.buildIDs where !b.filename.hasPrefix("[") {
@@ -57,6 +66,11 @@ public final class Recording {
         var it = file.orderedRecords()
         let m = session.machine
         while let r = try it.next() {
+            if r.type == RecordType.sample, let attr = file.attr(of: r) {
+                let s = try file.decodeSample(r, attr: attr)
+                try sample(r.attrIndex, s, Self.input(s, attr: attr, misc: r.misc, attrIndex: r.attrIndex))
+                continue
+            }
             let record = try file.decode(r)
             if m.apply(record, cpumode: r.cpumode) { continue }
             switch record {
@@ -81,9 +95,9 @@ public final class Recording {
         i.period = t.contains(.period) ? s.period : max(1, attr.freq ? 1 : attr.samplePeriod)
         i.ip = s.ip
         i.cpumode = misc & RecordMisc.cpumodeMask
-        if t.contains(.callchain) { i.callchain = Array(s.callchain) }
+        if t.contains(.callchain) { i.callchain = s.callchain.array }
         if t.contains(.regsUser), t.contains(.stackUser), s.userRegsABI != 0 {
-            i.userRegisters = (s.userRegsABI, attr.sampleRegsUser, Array(s.userRegs))
+            i.userRegisters = (s.userRegsABI, attr.sampleRegsUser, s.userRegs.array)
             let n = Int(min(s.userStackDynSize, UInt64(s.userStack.count)))
             i.userStack = (try? s.userStack.slice(0, n)) ?? .empty
         }

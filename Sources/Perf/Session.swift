@@ -56,10 +56,8 @@ public final class Session {
             }
         }
         if let regs = s.userRegisters, regs.abi == 2, let stack = s.userStack,
-           let set = SampleUnwinder.registers(arch: arch, mask: regs.mask, values: regs.values) {
+           let user = unwinder.unwind(machine.thread(pid: s.pid, tid: s.tid), arch: arch, mask: regs.mask, values: regs.values, stack: stack) {
             // perf records the kernel part as CALLCHAIN (exclude_callchain_user) and the user part as a copy.
-            let thread = machine.thread(pid: s.pid, tid: s.tid)
-            let user = unwinder.unwind(thread, registers: set, stack: stack)
             out.removeAll { !$0.1 }
             for a in user.prefix(max(0, maxStack - out.count)) { out.append((a, false)) }
         }
@@ -82,14 +80,16 @@ public final class Session {
             frames = []
             frames.reserveCapacity(located.count)
             for (i, l) in located.enumerated() {
-                if let dso = l.dso, l.symbol != nil, !l.kernel {
+                if let dso = l.dso, let base = l.symbol, !l.kernel {
                     // A return address points after its call: look up the call itself.
                     let at = i == 0 ? l.fileAddress : l.fileAddress &- 1
-                    for inl in dso.inlined(atFileAddress: at) {
+                    let (inlined, function) = dso.inlined(atFileAddress: at, base: base)
+                    for inl in inlined + [function] {
                         var f = l
                         f.symbol = inl
                         frames.append(f)
                     }
+                    continue
                 }
                 frames.append(l)
             }

@@ -21,6 +21,20 @@ public struct U64List: RandomAccessCollection, Sendable {
     }
 
     public subscript(i: Int) -> UInt64 { (try? bytes.u64(i &* 8)) ?? 0 }
+
+    /// The values as an array (one pass over the bytes).
+    public var array: [UInt64] {
+        let swap = bytes.bigEndian
+        return (try? bytes.withUnsafeBytes(0, count &* 8) { raw in
+            [UInt64](unsafeUninitializedCapacity: count) { buf, n in
+                for i in 0..<count {
+                    let v = raw.loadUnaligned(fromByteOffset: i &* 8, as: UInt64.self)
+                    buf[i] = swap ? UInt64(bigEndian: v) : UInt64(littleEndian: v)
+                }
+                n = count
+            }
+        }) ?? []
+    }
 }
 
 /// One branch of a BRANCH_STACK sample (`perf_branch_entry`).

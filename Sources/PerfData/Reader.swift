@@ -261,7 +261,7 @@ public struct RecordIterator {
                 }
                 return nil
             }
-            let ctx = "record at offset \(hex(pos))"
+            var ctx: String { "record at offset \(hex(pos))" }
             guard file.dataEnd - pos >= 8, let type = try? b.u32(pos), let misc = try? b.u16(pos + 4), let sz16 = try? b.u16(pos + 6) else {
                 throw .malformed(offset: pos, context: ctx, reason: "header runs past the end of the data (\(hex(file.dataEnd)))")
             }

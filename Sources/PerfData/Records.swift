@@ -160,6 +160,15 @@ extension PerfDataFile {
         }
     }
 
+    /// Decodes a SAMPLE record of a known attr (what `decode` does for samples, without the `Record` wrapper).
+    public func decodeSample(_ r: RawRecord, attr: EventAttr) throws(PerfDataError) -> Sample {
+        do {
+            return try Sample.decode(r.payload, attr: attr)
+        } catch {
+            throw PerfDataError.malformed(offset: r.offset, context: r.location, reason: "\(RecordType.name(r.type)) truncated (\(error))")
+        }
+    }
+
     /// The payload without the sample_id_all trailer (for kernel records of an attr with sample_id_all).
     func body(_ r: RawRecord) throws -> Bytes {
         let p = r.payload

@@ -61,6 +61,9 @@ public struct RegisterSet: Sendable, Equatable {
     public var pc: UInt64
     private var values: [UInt64]
     private var known: (UInt64, UInt64)
+    /// Registers set since `trackReads(_:)`; reads of the others are reads of the initial values.
+    private var written: (UInt64, UInt64) = (0, 0)
+    private var reads: RegisterReads?
 
     public init(arch: Architecture, pc: UInt64 = 0) {
         self.arch = arch
@@ -69,15 +72,24 @@ public struct RegisterSet: Sendable, Equatable {
         known = (0, 0)
     }
 
+    /// From now on, reads of registers not set since are noted in `reads` (also through copies of this set):
+    /// which of the initial values an unwinding depended on.
+    public mutating func trackReads(_ reads: RegisterReads) {
+        self.reads = reads
+        written = (0, 0)
+    }
+
     public subscript(_ reg: UInt16) -> UInt64? {
         get {
             guard reg < Self.capacity else { return nil }
             let bit = UInt64(1) << UInt64(reg & 63)
+            if let reads, (reg < 64 ? written.0 : written.1) & bit == 0 { reads.note(reg) }
             return (reg < 64 ? known.0 : known.1) & bit != 0 ? values[Int(reg)] : nil
         }
         set {
             guard reg < Self.capacity else { return }
             let bit = UInt64(1) << UInt64(reg & 63)
+            if reg < 64 { written.0 |= bit } else { written.1 |= bit }
             if let v = newValue {
                 values[Int(reg)] = v
                 if reg < 64 { known.0 |= bit } else { known.1 |= bit }
@@ -114,6 +126,20 @@ public struct RegisterSet: Sendable, Equatable {
             self[31] = words[31]
             pc = words[32]
         }
+    }
+}
+
+/// The registers of an initial set that were read before being overwritten (see `RegisterSet.trackReads`).
+public final class RegisterReads: @unchecked Sendable {  // used by one unwinding on one thread
+    public private(set) var mask: (UInt64, UInt64) = (0, 0)
+    public init() {}
+    func note(_ reg: UInt16) {
+        let bit = UInt64(1) << UInt64(reg & 63)
+        if reg < 64 { mask.0 |= bit } else { mask.1 |= bit }
+    }
+    /// DWARF numbers of the registers read, ascending.
+    public var registers: [UInt16] {
+        (0..<UInt16(RegisterSet.capacity)).filter { ($0 < 64 ? mask.0 : mask.1) & (UInt64(1) << UInt64($0 & 63)) != 0 }
     }
 }
 
