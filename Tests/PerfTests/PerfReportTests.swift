@@ -57,6 +57,40 @@ struct PerfReportTests {
         }
     }
 
+    /// The default report (children, caller graphs) of a real perf DWARF recording of optimised code reads like
+    /// perf's: every entry of at least 1 % with its graph, in perf's order. That covers perf's inline list (libc's
+    /// `__libc_start_main@@GLIBC_2.34` shows as its DWARF name `__libc_start_main_impl (inlined)`) and perf's
+    /// order of entries with equal children period (callers first). Entries under 1 % (kernel interrupt paths
+    /// of single samples) are left out: their order among equal periods is not compared.
+    @Test(.enabled(if: available)) func dwarfReportOfPerfRecordingReadsLikePerf() throws {
+        let exe = try burn(["-O2", "-g", "-fomit-frame-pointer"])
+        let data = try tempDir("perf-report-dwarf").appendingPathComponent("perf.data").path
+        let rec = try run("perf", ["record", "-q", "-F", "999", "--call-graph", "dwarf", "-o", data, "--", exe, "40"])
+        try #require(rec.status == 0, "perf record: \(rec.stderr)")
+        /// Entry blocks (entry line and its graph) of entries with a children share of at least 1 %.
+        func blocks(_ text: String) -> [String] {
+            var out: [String] = [], current: [Substring] = []
+            var keep = false
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) where !line.hasPrefix("#") {
+                let f = line.split(separator: " ")
+                if line.hasPrefix("  "), let first = f.first, first.hasSuffix("%"), let v = Double(first.dropLast()), f.count > 2, f[1].hasSuffix("%") {
+                    if keep { out.append(current.joined(separator: "\n")) }
+                    current = []
+                    keep = v >= 1
+                }
+                current.append(line)
+            }
+            if keep { out.append(current.joined(separator: "\n")) }
+            return out
+        }
+        let theirs = blocks(try run("perf", ["report", "-i", data, "--stdio"]).stdout)
+        let ours = try sonde(["perf", "report", "-i", data, "--stdio"])
+        #expect(ours.status == 0, "\(ours.stderr)")
+        try #require(theirs.count >= 6, "perf's report has the fixture's entries")
+        #expect(blocks(ours.stdout) == theirs, "sonde:\n\(ours.stdout)")
+        #expect(theirs.contains { $0.contains("__libc_start_main_impl (inlined)") }, "perf names libc's start routine by its DWARF name")
+    }
+
     /// `perf script` of a real fp recording: sonde prints the same lines.
     @Test(.enabled(if: available)) func scriptOfPerfRecordingMatchesPerf() throws {
         let exe = try burn(["-O0", "-g", "-fno-omit-frame-pointer"])
