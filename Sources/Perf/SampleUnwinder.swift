@@ -181,15 +181,14 @@ struct StackCopy: MemoryReader {
         }) ?? false
     }
 
-    /// `size` (<= 8) bytes at `offset` of a copy as a word (native order: compared, not interpreted).
+    /// A word of 1, 2, 4 or 8 bytes at `offset` of a copy (nil out of range or for other sizes).
     static func word(_ bytes: Bytes, _ offset: Int, _ size: Int) -> UInt64? {
-        guard size >= 0, size <= 8 else { return nil }
-        return try? bytes.withUnsafeBytes(offset, size) { src in
-            switch size {
-            case 8: return src.loadUnaligned(as: UInt64.self)
-            case 4: return UInt64(src.loadUnaligned(as: UInt32.self))
-            default: return src.reduce(0) { $0 << 8 | UInt64($1) }
-            }
+        switch size {
+        case 8: return try? bytes.u64(offset)
+        case 4: return (try? bytes.u32(offset)).map(UInt64.init)
+        case 2: return (try? bytes.u16(offset)).map(UInt64.init)
+        case 1: return (try? bytes.u8(offset)).map(UInt64.init)
+        default: return nil
         }
     }
 }

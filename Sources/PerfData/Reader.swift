@@ -24,6 +24,8 @@ public struct PerfDataFile: Sendable {
     /// Opens and maps `path`.
     public init(path: String) throws {
         try self.init(bytes: MappedFile.open(path))
+        // Records are read front to back: large files get their pages mapped ahead on another CPU.
+        if dataEnd - dataStart >= 64 << 20 { MappedFile.populateInBackground(bytes, offset: dataStart, length: dataEnd - dataStart) }
     }
 
     /// Parses the header, attrs and features of an in-memory or mapped file.
