@@ -137,6 +137,12 @@ final class Recorder {
         let writer = try PerfDataWriter(fd: fd, attrs: entries, closeWhenDone: true)
         writer.roundEvery = nil
         writer.features = Self.features(events: o.events.map(\.displayName).dropLast(o.offCPU ? 1 : 0) + (o.offCPU ? ["offcpu-time"] : []), command: CommandLine.arguments)
+        // Tracepoint events need their formats in the file, or perf refuses it.
+        let tracepoints = o.events.enumerated().compactMap { i, e -> (system: String, name: String)? in
+            guard i != switchAttr, case let .tracepoint(sys, name) = e.kind else { return nil }
+            return (sys, name)
+        }
+        if !tracepoints.isEmpty { writer.features.tracingData = Tracefs.tracingData(for: tracepoints) }
         var switchedOut: [UInt32: (time: UInt64, sample: Sample, misc: UInt16)] = [:]
 
         // Side band: the kernel map, and what already runs for -p/-t/-a.

@@ -51,6 +51,8 @@ public struct Features: Sendable {
     public var clockResolutionNs: UInt64?
     /// COMPRESSED: {version, type (1 = zstd), level, ratio, mmap_len}.
     public var compression: (version: UInt32, type: UInt32, level: UInt32, ratio: UInt32, mmapLen: UInt32)?
+    /// TRACING_DATA: tracefs formats of the recorded tracepoints (nil when absent or unreadable).
+    public var tracingData: TracingData?
     /// Every feature's raw bytes by feature bit (including the decoded ones).
     public var raw: [Int: Bytes] = [:]
 
@@ -64,6 +66,7 @@ public struct Features: Sendable {
         do {
             var c = Cursor(b)
             switch id {
+            case FeatureID.tracingData: tracingData = try? TracingData.decode(b, offset: offset).0
             case FeatureID.hostname: hostname = try Self.string(&c)
             case FeatureID.osrelease: osRelease = try Self.string(&c)
             case FeatureID.version: version = try Self.string(&c)

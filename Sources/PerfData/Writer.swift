@@ -16,6 +16,8 @@ public struct WriterFeatures: Sendable {
     /// First and last sample time for SAMPLE_TIME.
     public var sampleTime: (first: UInt64, last: UInt64)?
     public var clockResolutionNs: UInt64?
+    /// TRACING_DATA: needed by perf for files with tracepoint events.
+    public var tracingData: TracingData?
     public init() {}
 }
 
@@ -88,6 +90,12 @@ public final class PerfDataWriter {
             let n = 16 + bytes.count
             guard n <= RecordEncoder.maxRecordSize else { throw .unsupported("feature \(id) of \(bytes.count) bytes is too large for a record") }
             pre.u32(RecordType.headerFeature); pre.u16(0); pre.u16(UInt16(n)); pre.u64(UInt64(id)); pre.append(bytes)
+        }
+        if let t = features.tracingData {
+            // TRACING_DATA: a 16-byte record followed by the data padded to 8; the size in the record counts the padding.
+            let data = t.encode()
+            pre.u32(RecordType.headerTracingData); pre.u16(0); pre.u16(16); pre.u32(UInt32((data.count + 7) & ~7)); pre.u32(0)
+            pre.append(data); pre.align(8)
         }
         try writeAll(pre.bytes)
     }
@@ -238,6 +246,7 @@ public final class PerfDataWriter {
             var b = ByteBuffer(); Self.string(&b, s); r.append((id, b.bytes))
         }
         let f = features
+        if let t = f.tracingData, !isPipe { r.append((FeatureID.tracingData, t.encode())) }
         if !f.buildIDs.isEmpty {
             var b = ByteBuffer()
             for e in f.buildIDs {

@@ -113,6 +113,27 @@ public enum Tracefs {
         return out
     }
 
+    /// The tracing data perf stores with recordings of tracepoints (their format files, grouped by system in
+    /// first-use order, and tracefs's page and event headers, printk formats and saved command names).
+    /// Files that cannot be read are left empty.
+    public static func tracingData(for tracepoints: [(system: String, name: String)], root: String = Tracefs.root) -> TracingData {
+        var t = TracingData()
+        t.pageSize = UInt32(sysconf(Int32(_SC_PAGESIZE)))
+        t.headerPage = readFileBytes("\(root)/events/header_page") ?? []
+        t.headerEvent = readFileBytes("\(root)/events/header_event") ?? []
+        var seen = Set<String>()
+        for (sys, name) in tracepoints where seen.insert(sys + ":" + name).inserted {
+            guard let format = readFileBytes("\(root)/events/\(sys)/\(name)/format") else { continue }
+            if sys == "ftrace" { t.ftraceFormats.append(format); continue }
+            if let i = t.systems.firstIndex(where: { $0.name == sys }) { t.systems[i].formats.append(format) } else {
+                t.systems.append(TracingData.System(name: sys, formats: [format]))
+            }
+        }
+        t.printkFormats = readFileBytes("\(root)/printk_formats") ?? []
+        t.savedCmdlines = readFileBytes("\(root)/saved_cmdlines") ?? []
+        return t
+    }
+
     static func byteLess(_ a: String, _ b: String) -> Bool { Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8)) }
 }
 

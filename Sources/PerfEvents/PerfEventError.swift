@@ -58,6 +58,11 @@ public func paranoidLevel() -> Int? {
 
 /// A small text file (sysfs, procfs), whole, or nil.
 func readSmallFile(_ path: String) -> String? {
+    readFileBytes(path).map { String(decoding: $0, as: UTF8.self) }
+}
+
+/// A file's bytes read to the end (procfs, sysfs and tracefs files report no size), nil when unreadable.
+func readFileBytes(_ path: String) -> [UInt8]? {
     let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
@@ -69,5 +74,5 @@ func readSmallFile(_ path: String) -> String? {
         if n == 0 { break }
         out += buf[0..<n]
     }
-    return String(decoding: out, as: UTF8.self)
+    return out
 }

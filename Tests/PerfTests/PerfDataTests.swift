@@ -318,6 +318,26 @@ private func compareDumps(_ path: String) throws {
         try roundTrip(try record(dir, "z2.data", ["-z", "-g", "-e", "cpu-clock,task-clock"]), dir)
     }
 
+    /// perf's TRACING_DATA of a tracepoint recording decodes (systems, formats, printk formats, saved command
+    /// names) and encodes back to the very bytes perf wrote.
+    @Test(.enabled(if: perfUsable, Comment(rawValue: skipNote)))
+    func tracingDataOfPerfRecordingRoundTrips() throws {
+        let dir = try tempDir("perfdata")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = try record(dir, "tp.data", ["-e", "sched:sched_switch", "-e", "sched:sched_process_exit"])
+        let f = try PerfDataFile(path: path)
+        let raw = try #require(f.features.raw[FeatureID.tracingData], "perf wrote TRACING_DATA")
+        let t = try #require(f.features.tracingData, "TRACING_DATA decodes")
+        #expect(Set(t.eventNames) == ["sched:sched_switch", "sched:sched_process_exit"])
+        #expect(String(decoding: t.headerPage, as: UTF8.self).contains("field: u64 timestamp"))
+        #expect(!t.printkFormats.isEmpty && t.version == "0.6")
+        #expect(t.encode() == raw.array, "re-encoded tracing data equals perf's bytes")
+        // Cut anywhere, it is an error naming the tracing data, never a trap.
+        for cut in stride(from: 0, to: raw.count, by: max(1, raw.count / 97)) {
+            #expect(throws: PerfDataError.self) { _ = try TracingData.decode(Bytes(Array(raw.array.prefix(cut)))) }
+        }
+    }
+
     /// A file built from nothing: perf reads our COMM, MMAP2 (build-id variant), SAMPLE, EXIT and features.
     @Test(.enabled(if: hasTool("perf"), Comment(rawValue: "needs perf")))
     func writerSyntheticFileIsReadByPerf() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import PerfData
 import Testing
 import TestSupport
 
@@ -218,6 +219,42 @@ struct PerfReportTests {
         #expect(abs(nap - expectedNap) <= 3 && abs(longnap - (100 - expectedNap)) <= 3, "nap \(nap)% longnap \(longnap)%, measured \(expectedNap)%")
         let theirs = offcpu(try run("perf", args).stdout)
         #expect(abs(Self.share(theirs, "nap") - nap) <= 0.5 && abs(Self.share(theirs, "longnap") - longnap) <= 0.5, "perf: \(theirs.prefix(6))")
+    }
+
+    /// A recording of a tracepoint carries the tracepoint's format (TRACING_DATA), so real perf reads it: perf
+    /// script prints each sched_switch of the fixture with its decoded fields, as many as sonde recorded; the
+    /// same records written in pipe mode (TRACING_DATA as a record) read the same.
+    @Test(.enabled(if: available)) func tracepointRecordingIsReadByPerf() throws {
+        let exe = try compileFixture("perf_sleep", flags: ["-O0", "-g"])
+        let dir = try tempDir("perf-tracepoint")
+        let data = dir.appendingPathComponent("tp.data").path
+        let rec = try sonde(["perf", "record", "-q", "-e", "sched:sched_switch", "-o", data, "--", exe])
+        try #require(rec.status == 0, "\(rec.stderr)")
+        let script = try run("perf", ["script", "-i", data])
+        #expect(script.status == 0, "\(script.stderr)")
+        let switches = script.lines.filter { $0.contains("sched:sched_switch:") && $0.contains("prev_comm=perf_sleep") }
+        // The fixture blocks 20 times; it may also be preempted or block elsewhere (exec, exit).
+        #expect(switches.count >= 20, "\(script.stdout.prefix(2000))")
+        let ours = try sonde(["perf", "report", "-i", data, "--stdio", "--sort", "comm"])
+        let samples = ours.stdout.split(separator: "\n").first { $0.hasPrefix("# Samples: ") }
+        let count = samples?.split(separator: " ").dropFirst(2).first.map(String.init)
+        #expect(count == "\(script.lines.filter { $0.contains("sched:sched_switch:") }.count)" && samples?.hasSuffix("of event 'sched:sched_switch'") == true,
+                "\(ours.stdout.prefix(500))")
+        #expect(try run("perf", ["report", "-i", data, "--stdio"]).status == 0)
+
+        // Pipe mode: the same attrs, features and records through the pipe writer.
+        let f = try PerfDataFile(path: data)
+        let pipePath = dir.appendingPathComponent("tp-pipe.data").path
+        var feats = WriterFeatures()
+        feats.tracingData = f.features.tracingData
+        feats.eventNames = f.features.eventDesc?.map(\.name)
+        let fd = open(pipePath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let w = try PerfDataWriter(pipe: fd, attrs: f.attrs, features: feats, closeWhenDone: true)
+        var it = f.records()
+        while let r = try it.next() { try w.writeRecord(r) }
+        try w.finish()
+        let piped = try run("perf", ["script", "-i", pipePath])
+        #expect(piped.status == 0 && piped.lines == script.lines, "\(piped.stderr)")
     }
 
     /// Bad targets and outputs: one line, non-zero status, the workload not left behind.
