@@ -95,7 +95,7 @@ public final class Recording {
         i.period = t.contains(.period) ? s.period : max(1, attr.freq ? 1 : attr.samplePeriod)
         i.ip = s.ip
         i.cpumode = misc & RecordMisc.cpumodeMask
-        if t.contains(.callchain) { i.callchain = s.callchain.array }
+        if t.contains(.callchain) { i.callchain = s.callchain }
         if t.contains(.regsUser), t.contains(.stackUser), s.userRegsABI != 0 {
             i.userRegisters = (s.userRegsABI, attr.sampleRegsUser, s.userRegs.array)
             let n = Int(min(s.userStackDynSize, UInt64(s.userStack.count)))

@@ -16,13 +16,13 @@ public enum Report {
         try rec.replayNamed { attr, _, input in
             // Stack copies are unwound first; the unwound addresses then key the cache like a call chain.
             var unwound: [(UInt64, Bool)]? = nil
-            let chain: [UInt64]
+            let chain: U64List
             if input.userStack != nil {
                 let a = rec.session.addresses(input)
                 unwound = a
-                chain = a.map(\.0)
+                chain = U64List(a.map(\.0))
             } else {
-                chain = input.callchain ?? [input.ip]
+                chain = input.callchain ?? U64List()  // the ip is in the key
             }
             let thread = rec.session.machine.thread(pid: input.pid, tid: input.tid)
             let key = SampleKey(thread: ObjectIdentifier(thread), generation: thread.generation, attr: attr,
@@ -49,7 +49,7 @@ struct SampleKey: Hashable {
     var cpu: UInt32
     var mode: UInt16
     var ip: UInt64
-    var chain: [UInt64]
+    var chain: U64List
 }
 
 extension Recording {

@@ -1,3 +1,4 @@
+import PerfData
 import Bytes
 import Unwind
 
@@ -13,7 +14,7 @@ public struct SampleInput {
     /// PERF_RECORD_MISC_CPUMODE: 1 kernel, 2 user, 3 hypervisor, 4 guest kernel, 5 guest user.
     public var cpumode: UInt16 = 2
     /// PERF_SAMPLE_CALLCHAIN as recorded: context markers and addresses, leaf first.
-    public var callchain: [UInt64]? = nil
+    public var callchain: U64List? = nil
     /// PERF_SAMPLE_REGS_USER (abi, mask, values) and PERF_SAMPLE_STACK_USER (the copy from sp on).
     public var userRegisters: (abi: UInt64, mask: UInt64, values: [UInt64])? = nil
     public var userStack: Bytes? = nil

@@ -1,7 +1,8 @@
+import Glibc
 import Bytes
 
 /// A validated view of `count` u64 values in record bytes (callchains, registers); reads lazily.
-public struct U64List: RandomAccessCollection, Sendable {
+public struct U64List: RandomAccessCollection, Hashable, Sendable {
     /// The underlying bytes (exactly `count * 8` long).
     public let bytes: Bytes
     public let count: Int
@@ -21,6 +22,20 @@ public struct U64List: RandomAccessCollection, Sendable {
     }
 
     public subscript(i: Int) -> UInt64 { (try? bytes.u64(i &* 8)) ?? 0 }
+
+    /// Lists are equal when they hold the same bytes (lists of one file or buffer share a byte order).
+    public static func == (a: U64List, b: U64List) -> Bool {
+        guard a.count == b.count else { return false }
+        let n = a.count &* 8
+        return (try? a.bytes.withUnsafeBytes(0, n) { x in try b.bytes.withUnsafeBytes(0, n) { y in
+            n == 0 || memcmp(x.baseAddress!, y.baseAddress!, n) == 0
+        } }) ?? false
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(count)
+        _ = try? bytes.withUnsafeBytes(0, count &* 8) { h.combine(bytes: $0) }
+    }
 
     /// The values as an array (one pass over the bytes).
     public var array: [UInt64] {

@@ -19,10 +19,24 @@ public struct ProcFS: Sendable {
         if fd < 0 { throw .io(path: path, errno: errno) }
         defer { close(fd) }
         var out: [UInt8] = []
-        // Regular files say their size: one allocation instead of regrowing (procfs files report 0).
-        var st = Glibc.stat()
-        if fstat(fd, &st) == 0, st.st_size > 0, st.st_size < 1 << 32 { out.reserveCapacity(Int(st.st_size) + 1) }
         var failure: Int32 = 0
+        // Regular files say their size: read straight into an array of that size (procfs files report 0 and
+        // are read in chunks below, as is anything a growing file adds).
+        var st = Glibc.stat()
+        if fstat(fd, &st) == 0, st.st_size > 0, st.st_size < 1 << 32 {
+            let size = Int(st.st_size)
+            out = [UInt8](unsafeUninitializedCapacity: size) { buf, n in
+                n = 0
+                while n < size {
+                    let r = Glibc.read(fd, buf.baseAddress! + n, size - n)
+                    if r < 0 { if errno == EINTR { continue }; failure = errno; return }
+                    if r == 0 { return }
+                    n += r
+                }
+            }
+            if failure != 0 { throw .io(path: path, errno: failure) }
+            if out.count < size { return out }
+        }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16384) { buf in
             while true {
                 let n = Glibc.read(fd, buf.baseAddress!, buf.count)
