@@ -44,12 +44,14 @@ let package = Package(
         .target(name: "Monitors", dependencies: ["ProcFS", "Render", "CSonde"]),
         // Layer 2: perf.data read and written; perf's event names (pure, any architecture's files).
         .target(name: "PerfData", dependencies: ["Bytes"]),
+        // Layer 2: tracepoint formats (tracefs format files) and their print formats applied to raw records.
+        .target(name: "TraceEvent", dependencies: ["Bytes"]),
         // Layer 3: live perf events: perf_event_open counters and groups, mmap ring buffers, tracepoint ids.
         .target(name: "PerfEvents", dependencies: ["CSonde", "PerfData"]),
         // Layer 5: symbolized stack profiles: folded stacks, flame-graph SVG, pprof, speedscope.
         .target(name: "Profile"),
         // Layer 4: the engines behind perf stat, list, record, report, script, annotate, top.
-        .target(name: "Perf", dependencies: ["CSonde", "PerfData", "PerfEvents", "Profile", "ELF", "Symbolize", "Unwind", "Debug", "ProcFS", "Render", "Disasm", "Demangle", "Bytes", "Binutils"]),
+        .target(name: "Perf", dependencies: ["CSonde", "PerfData", "PerfEvents", "TraceEvent", "Profile", "ELF", "Symbolize", "Unwind", "Debug", "ProcFS", "Render", "Disasm", "Demangle", "Bytes", "Binutils"]),
         // Layer 6: the thin command-line front end.
         .executableTarget(name: "sonde", dependencies: [
             "Monitors", "ProcFS", "Render", "Binutils", "ELF", "Debug", "Strace", "Perf", "Profile",
@@ -67,7 +69,7 @@ let package = Package(
         .testTarget(name: "BinutilsTests", dependencies: ["Binutils", "Symbolize", "ELF", "Bytes", "Render", "TestSupport"]),
         .testTarget(name: "SyscallsTests", dependencies: ["Syscalls", "TestSupport"]),
         .testTarget(name: "StraceTests", dependencies: ["Strace", "Syscalls", "TestSupport"]),
-        .testTarget(name: "PerfTests", dependencies: ["Perf", "PerfData", "PerfEvents", "Profile", "Bytes", "ELF", "TestSupport"]),
+        .testTarget(name: "PerfTests", dependencies: ["Perf", "PerfData", "PerfEvents", "TraceEvent", "Profile", "Bytes", "ELF", "TestSupport"]),
         .testTarget(name: "ProfileTests", dependencies: ["Profile", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["ProcFS", "TestSupport"]),
     ]

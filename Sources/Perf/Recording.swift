@@ -2,6 +2,7 @@ import ProcFS
 import Bytes
 import Glibc
 import PerfData
+import TraceEvent
 import Unwind
 
 /// A perf.data file opened for reports: its events' names, and a replay of its records in time order
@@ -37,6 +38,22 @@ public final class Recording {
         for b in file.features.buildIDs where !b.filename.hasPrefix("[") {
             session.machine.dso(named: b.filename).buildID = b.buildID
         }
+    }
+
+    /// The formats of the recording's tracepoint events by attr index (from the file's tracing data).
+    public func tracepointFormats() -> [Int: EventFormat] {
+        guard let t = file.features.tracingData else { return [:] }
+        var byID: [UInt64: EventFormat] = [:]
+        for s in t.systems {
+            for f in s.formats {
+                if let e = try? EventFormat.parse(String(decoding: f, as: UTF8.self), system: s.name) { byID[e.id] = e }
+            }
+        }
+        var out: [Int: EventFormat] = [:]
+        for (i, a) in file.attrs.enumerated() where a.attr.type == PerfEventType.tracepoint {
+            out[i] = byID[a.attr.config]
+        }
+        return out
     }
 
     /// Whether samples carry call chains (CALLCHAIN, or a stack copy to unwind).

@@ -11,15 +11,28 @@ public struct ScriptLine {
     /// Leaf first; a single frame when the sample has no call chain.
     public var frames: [Machine.Location]
     public var hasCallchain: Bool
+    /// A tracepoint's decoded record (the `trace` field).
+    public var trace: String? = nil
 }
 
 /// Which fields `perf script -F` asked for (nil: perf's defaults for the recorded sample type).
 public struct ScriptFields: Sendable {
     public var comm = true, tid = true, pid = false, cpu = true, time = true, period = true, event = true
     public var ip = true, sym = true, symoff = true, dso = true
+    public var trace = false
     public var nanoseconds = false
 
     public init() {}
+
+    /// perf's defaults for tracepoint events: the decoded record instead of period and address; the
+    /// address fields come back as the call chain when the samples have one.
+    public static func tracepoint(callchain: Bool) -> ScriptFields {
+        var f = ScriptFields()
+        f.period = false
+        f.trace = true
+        f.ip = callchain; f.sym = callchain; f.symoff = callchain; f.dso = callchain
+        return f
+    }
 
     /// `-F comm,tid,time,...`; a leading `+`/`-` adds to or removes from the defaults.
     public static func parse(_ s: String) throws(PerfUsageError) -> ScriptFields {
@@ -32,7 +45,7 @@ public struct ScriptFields: Sendable {
         let incremental = list.hasPrefix("+") || list.hasPrefix("-")
         if !incremental {
             f.comm = false; f.tid = false; f.cpu = false; f.time = false; f.period = false; f.event = false
-            f.ip = false; f.sym = false; f.symoff = false; f.dso = false
+            f.ip = false; f.sym = false; f.symoff = false; f.dso = false; f.trace = false
         }
         for raw in list.split(separator: ",") {
             var name = Substring(raw)
@@ -50,6 +63,7 @@ public struct ScriptFields: Sendable {
             case "sym": f.sym = on
             case "symoff": f.symoff = on
             case "dso": f.dso = on
+            case "trace": f.trace = on
             default: throw PerfUsageError("Invalid field requested: `\(name)'")
             }
         }
@@ -59,6 +73,8 @@ public struct ScriptFields: Sendable {
 
 public struct ScriptRenderer {
     public var fields: ScriptFields
+    /// Event names are right-aligned to this width (perf: the longest name of the recording).
+    public var eventWidth = 0
     public init(fields: ScriptFields) { self.fields = fields }
 
     public func render(_ l: ScriptLine, into out: inout String) {
@@ -75,7 +91,8 @@ public struct ScriptRenderer {
             out += ": "
         }
         if fields.period, let p = l.period { out += Hists.pad(String(p), 10) + " " }
-        if fields.event { out += l.event + ": " }
+        if fields.event { out += Hists.pad(l.event, eventWidth) + ": " }
+        if fields.trace, let t = l.trace { out += t }
         guard fields.ip else {
             out += "\n"
             return

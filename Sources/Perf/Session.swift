@@ -82,9 +82,11 @@ public final class Session {
             frames.reserveCapacity(located.count)
             for (i, l) in located.enumerated() {
                 if let dso = l.dso, let base = l.symbol, !l.kernel {
-                    // A return address points after its call: look up the call itself.
-                    let at = i == 0 ? l.fileAddress : l.fileAddress &- 1
-                    let (inlined, function) = dso.inlined(atFileAddress: at, base: base)
+                    // A return address points after its call: look up the call itself. The first address and
+                    // the first user address after kernel ones are where the thread was, not return addresses;
+                    // an address at a symbol's start stays in that symbol.
+                    let exact = i == 0 || located[i - 1].kernel || l.fileAddress == base.start
+                    let (inlined, function) = dso.inlined(atFileAddress: exact ? l.fileAddress : l.fileAddress &- 1, base: base)
                     for inl in inlined + [function] {
                         var f = l
                         f.symbol = inl

@@ -241,6 +241,9 @@ struct PerfReportTests {
         #expect(count == "\(script.lines.filter { $0.contains("sched:sched_switch:") }.count)" && samples?.hasSuffix("of event 'sched:sched_switch'") == true,
                 "\(ours.stdout.prefix(500))")
         #expect(try run("perf", ["report", "-i", data, "--stdio"]).status == 0)
+        // sonde's own script prints the records as perf does (fields decoded with the print format).
+        let ourScript = try sonde(["perf", "script", "-i", data])
+        #expect(ourScript.status == 0 && ourScript.lines == script.lines, "\(ourScript.stdout.prefix(600))")
 
         // Pipe mode: the same attrs, features and records through the pipe writer.
         let f = try PerfDataFile(path: data)
