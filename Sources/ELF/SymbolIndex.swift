@@ -10,26 +10,45 @@ public struct SymbolIndex: Sendable {
 
     public let entries: [Entry]
 
-    public init(_ file: ELFFile) {
-        var syms = (try? file.staticSymbols()) ?? []
-        if syms.isEmpty { syms = (try? file.dynamicSymbols()) ?? [] }
-        self.init(symbols: syms)
+    /// Which of several symbols at one address names it.
+    public enum AliasChoice: Sendable {
+        /// binutils (addr2line, nm order): global, then weak, then local; then the first in the table.
+        case binutils
+        /// perf's choose_best_symbol: non-weak before weak, then global, then fewer leading underscores
+        /// (`mmap64`, not `__mmap64`), then the longer name.
+        case perf
     }
 
-    public init(symbols: [ELFSymbol]) {
+    public init(_ file: ELFFile, aliases: AliasChoice = .binutils) {
+        var syms = (try? file.staticSymbols()) ?? []
+        if syms.isEmpty { syms = (try? file.dynamicSymbols()) ?? [] }
+        self.init(symbols: syms, aliases: aliases)
+    }
+
+    public init(symbols: [ELFSymbol], aliases: AliasChoice = .binutils) {
         var list = symbols.filter {
             $0.shndx != SHN.undef && $0.shndx != SHN.abs && $0.shndx != SHN.common && !$0.name.isEmpty
                 && ($0.type == STT.func || $0.type == STT.object || $0.type == STT.gnuIfunc || $0.type == STT.notype)
                 && !($0.type == STT.notype && $0.name.hasPrefix("$")) // ARM/AArch64 mapping symbols $x, $d
         }
-        // Prefer sized globals over locals and aliases at the same address.
+        func underscores(_ s: String) -> Int { s.utf8.prefix { $0 == UInt8(ascii: "_") }.count }
+        // Prefer sized symbols, then by the chosen rules among aliases at the same address.
         list.sort { a, b in
             if a.value != b.value { return a.value < b.value }
             if (a.size > 0) != (b.size > 0) { return a.size > 0 }
             if a.type != b.type { return a.type == STT.func }
-            // Global, then weak, then local: a public name before internal aliases (__write, not __GI___write).
-            func rank(_ b: UInt8) -> Int { b == STB.global ? 0 : b == STB.weak ? 1 : 2 }
-            if rank(a.binding) != rank(b.binding) { return rank(a.binding) < rank(b.binding) }
+            switch aliases {
+            case .binutils:
+                // Global, then weak, then local: a public name before internal aliases (__write, not __GI___write).
+                func rank(_ b: UInt8) -> Int { b == STB.global ? 0 : b == STB.weak ? 1 : 2 }
+                if rank(a.binding) != rank(b.binding) { return rank(a.binding) < rank(b.binding) }
+            case .perf:
+                if (a.binding == STB.weak) != (b.binding == STB.weak) { return b.binding == STB.weak }
+                if (a.binding == STB.global) != (b.binding == STB.global) { return a.binding == STB.global }
+                let ua = underscores(a.name), ub = underscores(b.name)
+                if ua != ub { return ua < ub }
+                if a.name.utf8.count != b.name.utf8.count { return a.name.utf8.count > b.name.utf8.count }
+            }
             return a.index < b.index
         }
         var out: [Entry] = []

@@ -90,7 +90,7 @@ public final class DSO {
     }
 
     private var inlineCache: [UInt64: (inlined: [Symbol], function: Symbol?)] = [:]
-    private var inlineSymbols: [String: Symbol] = [:]
+    private var inlineSymbols: [InlineKey: Symbol] = [:]
 
     /// The call-chain entries perf 6 shows for a file address whose function is `base`: the functions
     /// inlined there, innermost first, as "name (inlined)" symbols, and what stands for the function itself:
@@ -110,19 +110,23 @@ public final class DSO {
             guard let fn = f.function else { continue }
             let name = symbolSource.displayName(fn)
             if i == frames.count - 1 && name == base.name { break }
-            let s = inlineSymbol(name + " (inlined)", at: address)
+            let s = inlineSymbol(name + " (inlined)", base: base)
             if i == frames.count - 1 { function = s } else { out.append(s) }
         }
         inlineCache[address] = (out, function)
         return (out, function ?? base)
     }
 
-    private func inlineSymbol(_ name: String, at address: UInt64) -> Symbol {
-        if let s = inlineSymbols[name] { return s }
-        let s = Symbol(name: name, start: address, end: address &+ 1, dso: self)
-        inlineSymbols[name] = s
+    /// perf's inline symbols span the function they were found in (offsets print relative to its start);
+    /// one per name and function, as perf merges inline entries of one name whose ranges overlap.
+    private func inlineSymbol(_ name: String, base: Symbol) -> Symbol {
+        let key = InlineKey(name: name, start: base.start)
+        if let s = inlineSymbols[key] { return s }
+        let s = Symbol(name: name, start: base.start, end: base.end, dso: self)
+        inlineSymbols[key] = s
         return s
     }
+    private struct InlineKey: Hashable { var name: String; var start: UInt64 }
 
     /// Source file and line of a file address (DWARF line tables), for srcline sorting and annotate.
     public func sourceLine(atFileAddress address: UInt64) -> (file: String, line: UInt32)? {
@@ -158,10 +162,10 @@ enum MappedObjectSymbols {
     static func index(for elf: ELFFile) -> SymbolIndex {
         if elf.section(named: ".symtab") == nil, let (debug, _) = DebugFileLocator(file: elf).find(),
            debug.section(named: ".symtab") != nil {
-            let index = SymbolIndex(debug)
+            let index = SymbolIndex(debug, aliases: .perf)
             if !index.entries.isEmpty { return index }
         }
-        return SymbolIndex(elf)
+        return SymbolIndex(elf, aliases: .perf)
     }
 }
 
