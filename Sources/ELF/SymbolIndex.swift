@@ -32,25 +32,29 @@ public struct SymbolIndex: Sendable {
                 && !($0.type == STT.notype && $0.name.hasPrefix("$")) // ARM/AArch64 mapping symbols $x, $d
         }
         func underscores(_ s: String) -> Int { s.utf8.prefix { $0 == UInt8(ascii: "_") }.count }
-        // Prefer sized symbols, then by the chosen rules among aliases at the same address.
-        list.sort { a, b in
-            if a.value != b.value { return a.value < b.value }
-            if (a.size > 0) != (b.size > 0) { return a.size > 0 }
-            if a.type != b.type { return a.type == STT.func }
+        // Sort keys computed once (sorting the symbols themselves moves their names around).
+        struct Key { var value: UInt64; var sized: Bool; var type: UInt8; var rank: Int; var underscores: Int; var length: Int; var index: Int; var at: Int }
+        var keys = list.enumerated().map { i, s in
+            let rank: Int
             switch aliases {
-            case .binutils:
-                // Global, then weak, then local: a public name before internal aliases (__write, not __GI___write).
-                func rank(_ b: UInt8) -> Int { b == STB.global ? 0 : b == STB.weak ? 1 : 2 }
-                if rank(a.binding) != rank(b.binding) { return rank(a.binding) < rank(b.binding) }
-            case .perf:
-                if (a.binding == STB.weak) != (b.binding == STB.weak) { return b.binding == STB.weak }
-                if (a.binding == STB.global) != (b.binding == STB.global) { return a.binding == STB.global }
-                let ua = underscores(a.name), ub = underscores(b.name)
-                if ua != ub { return ua < ub }
-                if a.name.utf8.count != b.name.utf8.count { return a.name.utf8.count > b.name.utf8.count }
+            case .binutils: rank = s.binding == STB.global ? 0 : s.binding == STB.weak ? 1 : 2
+            case .perf: rank = s.binding == STB.weak ? 2 : s.binding == STB.global ? 0 : 1
             }
+            return Key(value: s.value, sized: s.size > 0, type: s.type, rank: rank,
+                       underscores: aliases == .perf ? underscores(s.name) : 0, length: aliases == .perf ? -s.name.utf8.count : 0,
+                       index: s.index, at: i)
+        }
+        // Prefer sized symbols, then by the chosen rules among aliases at the same address.
+        keys.sort { a, b in
+            if a.value != b.value { return a.value < b.value }
+            if a.sized != b.sized { return a.sized }
+            if a.type != b.type { return a.type == STT.func }
+            if a.rank != b.rank { return a.rank < b.rank }
+            if a.underscores != b.underscores { return a.underscores < b.underscores }
+            if a.length != b.length { return a.length < b.length }
             return a.index < b.index
         }
+        list = keys.map { list[$0.at] }
         var out: [Entry] = []
         out.reserveCapacity(list.count)
         for (i, s) in list.enumerated() {

@@ -66,7 +66,8 @@ public final class Session {
         return out
     }
 
-    /// Show functions inlined at each address as call-chain entries of their own (perf's default).
+    /// Show functions inlined at each address of a DWARF-unwound stack as call-chain entries of their own.
+    /// perf 6.1 adds them when it unwinds a stack copy (unwind_entry), not to call chains the kernel recorded.
     public var inlines = true
 
     /// Resolves a sample for histograms and scripts.
@@ -77,14 +78,13 @@ public final class Session {
         let thread = machine.thread(pid: s.pid, tid: s.tid)
         let located = addresses.map { machine.resolve(thread, $0.0, kernel: $0.1) }
         var frames = located
-        if inlines {
+        if inlines && s.userStack != nil && s.userRegisters != nil {
             frames = []
             frames.reserveCapacity(located.count)
             for (i, l) in located.enumerated() {
                 if let dso = l.dso, let base = l.symbol, !l.kernel {
-                    // A return address points after its call: look up the call itself. The first address and
-                    // the first user address after kernel ones are where the thread was, not return addresses;
-                    // an address at a symbol's start stays in that symbol.
+                    // A return address points after its call: look up the call itself. The first (user) address
+                    // is where the thread was, not a return address; an address at a symbol's start stays in it.
                     let exact = i == 0 || located[i - 1].kernel || l.fileAddress == base.start
                     let (inlined, function) = dso.inlined(atFileAddress: exact ? l.fileAddress : l.fileAddress &- 1, base: base)
                     for inl in inlined + [function] {

@@ -44,6 +44,23 @@ struct TraceEventTests {
         #expect(kinds.count >= 10, "many kinds of events were compared: \(kinds)")
     }
 
+    /// perf's default script output for tracepoints with call chains (record, then the chain with
+    /// symbol+offset and object): line for line the same, through ld.so's start-up and libc (frame-pointer
+    /// chains get no inline entries in perf 6.1, and aliases are named by perf's rules: `brk`, not `__brk`).
+    @Test(.enabled(if: available)) func scriptOfTracepointsWithCallchainsMatchesPerf() throws {
+        let exe = try compileFixture("perf_sleep", flags: ["-O0", "-g"])
+        let data = try tempDir("trace-event-g").appendingPathComponent("g.data").path
+        let rec = try run("perf", ["record", "-q", "-g", "-e", "sched:sched_process_exec", "-e", "raw_syscalls:sys_enter",
+                                   "-e", "sched:sched_switch", "-o", data, "--", exe])
+        try #require(rec.status == 0, "perf record: \(rec.stderr)")
+        let theirs = try run("perf", ["script", "-i", data]), ours = try sonde(["perf", "script", "-i", data])
+        #expect(theirs.status == 0 && ours.status == 0, "\(ours.stderr)")
+        try #require(theirs.lines.count > 100)
+        let diff = zip(theirs.lines, ours.lines).enumerated().first { $0.element.0 != $0.element.1 }
+        #expect(ours.lines.count == theirs.lines.count && diff == nil,
+                "line \(diff?.offset ?? -1):\nperf:  \(diff?.element.0 ?? "")\nsonde: \(diff?.element.1 ?? "")")
+    }
+
     /// The print format of sched_switch (casts, ternaries, __print_flags) applied to a record built here.
     @Test func schedSwitchRecordRendersItsFields() throws {
         let format = """
