@@ -122,17 +122,14 @@ public final class HistEntry {
     let chains = ChainNode(key: .address(0), name: "")
     /// Tie-break keys in sort order (perf compares keys when periods are equal).
     let order: [String]
-    /// Creation order: perf keeps ties in this order when call chains are collected.
-    let serial: Int
     /// The thread of the first sample: perf sizes the comm column by the thread's last command name.
     var thread: Machine.Thread?
     /// The longest call chain added to this entry (from its frame to the end of the chain).
     var maxDepth = 0
 
-    init(values: [SortKey: String], order: [String], serial: Int) {
+    init(values: [SortKey: String], order: [String]) {
         self.values = values
         self.order = order
-        self.serial = serial
     }
 }
 
@@ -250,7 +247,7 @@ public final class Hists {
         if let e = byKey[key] { return e }
         var values: [SortKey: String] = [:]
         for k in sortKeys { values[k] = text(k, s, l) }
-        let e = HistEntry(values: values, order: sortKeys.map { values[$0] ?? "" }, serial: entries.count)
+        let e = HistEntry(values: values, order: sortKeys.map { values[$0] ?? "" })
         e.thread = s.thread
         byKey[key] = e
         entries.append(e)
@@ -286,7 +283,7 @@ public final class Hists {
 
     /// Entries in report order: by (accumulated, with --children) period; among equal accumulated periods of
     /// one thread, callers above callees (perf 6: the deeper call chain first, the shallower with -g callee);
-    /// then self period, then (as perf 6 orders ties) creation order when call chains are kept, else the key columns.
+    /// then self period, then the key columns (perf's comm, dso and sym sort).
     public func sorted(bySelf: Bool = false) -> [HistEntry] {
         let acc = children && !bySelf
         let callerFirst = chainOrder == .caller
@@ -297,7 +294,6 @@ public final class Hists {
                 return callerFirst ? a.maxDepth > b.maxDepth : a.maxDepth < b.maxDepth
             }
             if a.period != b.period { return a.period > b.period }
-            if callchain != nil { return a.serial < b.serial }
             return a.order.lexicographicallyPrecedes(b.order)
         }
     }
