@@ -35,6 +35,8 @@ public final class DSO {
     public let kind: Kind
     /// The GNU build-id from the recording (BUILD_ID feature or MMAP2), if any.
     public var buildID: [UInt8]?
+    /// Creation order in its machine (the kernel is 0).
+    public internal(set) var serial = 0
 
     let symbolSource: SymbolSource
     private var loaded = false

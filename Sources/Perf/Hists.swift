@@ -64,27 +64,30 @@ public struct CallchainOptions: Sendable {
 final class ChainNode {
     let key: FrameKey
     let name: String
+    /// perf's order of siblings with equal periods: by object (in creation order), then function start.
+    let place: ChainPlace
     var hit: UInt64 = 0
     var childrenHit: UInt64 = 0
     var children: [ChainNode] = []
     private var index: [FrameKey: Int] = [:]
 
-    init(key: FrameKey, name: String) {
+    init(key: FrameKey, name: String, place: ChainPlace = ChainPlace(object: -1, start: 0)) {
         self.key = key
         self.name = name
+        self.place = place
     }
 
     var cumulative: UInt64 { hit &+ childrenHit }
 
     /// The nodes of one chain (display order) below this node, created as needed: this node first.
-    func path(_ chain: ArraySlice<(FrameKey, String)>) -> [ChainNode] {
+    func path(_ chain: ArraySlice<(FrameKey, String, ChainPlace)>) -> [ChainNode] {
         var out: [ChainNode] = [self]
         out.reserveCapacity(chain.count + 1)
         var node = self
-        for (k, name) in chain {
+        for (k, name, place) in chain {
             let child: ChainNode
             if let i = node.index[k] { child = node.children[i] } else {
-                child = ChainNode(key: k, name: name)
+                child = ChainNode(key: k, name: name, place: place)
                 node.index[k] = node.children.count
                 node.children.append(child)
             }
@@ -98,6 +101,20 @@ final class ChainNode {
     static func add(_ path: [ChainNode], period: UInt64) {
         for n in path.dropLast() { n.childrenHit &+= period }
         path.last?.hit &+= period
+    }
+}
+
+/// Where a call-chain node sorts among siblings of equal period, highest first (perf's match_chain order puts a new node left of smaller ones: the object, as perf
+/// compares its dso pointers, in creation order here; then the function's start, or the address without one).
+struct ChainPlace: Comparable {
+    var object: Int
+    var start: UInt64
+    static func < (a: ChainPlace, b: ChainPlace) -> Bool { (a.object, a.start) < (b.object, b.start) }
+
+    init(object: Int, start: UInt64) { self.object = object; self.start = start }
+    init(_ l: Machine.Location) {
+        object = l.dso?.serial ?? -1
+        start = l.symbol?.start ?? l.address
     }
 }
 
@@ -188,10 +205,10 @@ public final class Hists {
 
     public func touch(_ s: ResolvedSample) -> Touch? {
         guard let leaf = s.leaf ?? s.frames.first else { return nil }
-        let chain: [(FrameKey, String)]
+        let chain: [(FrameKey, String, ChainPlace)]
         if callchain != nil {
             let ordered = chainOrder == .callee ? s.frames : s.frames.reversed()
-            chain = ordered.map { (FrameKey($0), Self.chainName($0)) }
+            chain = ordered.map { (FrameKey($0), Self.chainName($0), ChainPlace($0)) }
         } else { chain = [] }
 
         let selfEntry = entry(s, leaf)
@@ -211,8 +228,9 @@ public final class Hists {
         return Touch(selfEntry: selfEntry, selfPath: selfPath, accumulated: acc)
     }
 
+    /// The function, else the address as perf prints it with "%#lx" (plain "0" for zero).
     static func chainName(_ l: Machine.Location) -> String {
-        l.symbol?.name ?? "0x" + String(l.address, radix: 16)
+        l.symbol?.name ?? (l.address == 0 ? "0" : "0x" + String(l.address, radix: 16))
     }
 
     private func id(_ s: String) -> Int {
@@ -264,8 +282,9 @@ public final class Hists {
         case .sym:
             let level = l.kernel ? "[k] " : "[.] "
             if let sym = l.symbol { return level + sym.name }
+            // perf's "%#.16llx": zero has no 0x.
             let a = l.dso == nil ? l.address : l.mapAddress
-            return level + "0x" + String(a, radix: 16).leftPad(16)
+            return level + (a == 0 ? "" : "0x") + String(a, radix: 16).leftPad(16)
         case .srcline:
             guard let (file, line) = lineOf(l) else { return "??:0" }
             return (file.split(separator: "/").last.map(String.init) ?? file) + ":\(line)"

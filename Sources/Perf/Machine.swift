@@ -92,6 +92,8 @@ public final class Machine {
     private var threads: [Int32: Thread] = [:]
     private var groups: [Int32: MapGroup] = [:]
     private var dsos: [String: DSO] = [:]
+    /// DSOs created so far (their `serial` orders call-chain siblings as perf's dso pointers do).
+    private var dsoCount = 0
     private let kernelMaps = MapGroup()
     public private(set) var kernelDSO: DSO
     private var moduleDSOs: [String: DSO] = [:]
@@ -109,6 +111,8 @@ public final class Machine {
         let kind: DSO.Kind
         if name == "[vdso]" { kind = .vdso } else if name.hasPrefix("/") { kind = .user } else { kind = .anonymous }
         let d = DSO(longName: name, kind: kind, source: source)
+        dsoCount += 1
+        d.serial = dsoCount
         dsos[name] = d
         return d
     }
@@ -191,6 +195,8 @@ public final class Machine {
         if let k = source.kallsyms, let i = k.index(of: address), let module = k.module(i) {
             if let d = moduleDSOs[module] { dso = d } else {
                 let d = DSO(longName: module, kind: .kernel, source: source)
+                dsoCount += 1
+                d.serial = dsoCount
                 moduleDSOs[module] = d
                 dso = d
             }

@@ -122,7 +122,11 @@ public struct ReportRenderer {
     func sortedChildren(_ n: ChainNode, minHit: Double) -> [ChainNode] {
         n.children.enumerated()
             .filter { Double($0.element.cumulative) >= minHit }
-            .sorted { $0.element.cumulative != $1.element.cumulative ? $0.element.cumulative > $1.element.cumulative : $0.offset < $1.offset }
+            .sorted { a, b in
+                if a.element.cumulative != b.element.cumulative { return a.element.cumulative > b.element.cumulative }
+                if a.element.place != b.element.place { return b.element.place < a.element.place }
+                return a.offset < b.offset
+            }
             .map(\.element)
     }
 

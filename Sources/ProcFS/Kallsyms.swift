@@ -49,13 +49,16 @@ public struct Kallsyms: Sendable {
         self.text = text
         textStart = start
         textEnd = end
-        // Stable order by address; among aliases the first listed wins (perf keeps one per address too).
+        // Stable order by address; among aliases the last listed wins, as in perf: after its end fix-up only
+        // the last alias has a non-zero length, and perf keeps the sized one (`__pi_memcpy`, not `memcpy`).
         if !sorted {
             out = out.enumerated().sorted { ($0.element.start, $0.offset) < ($1.element.start, $1.offset) }.map(\.element)
         }
         var unique: [Entry] = []
         unique.reserveCapacity(out.count)
-        for s in out where unique.last?.start != s.start { unique.append(s) }
+        for s in out {
+            if let last = unique.last, last.start == s.start { unique[unique.count - 1] = s } else { unique.append(s) }
+        }
         entries = unique
     }
 

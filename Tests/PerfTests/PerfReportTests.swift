@@ -92,6 +92,25 @@ struct PerfReportTests {
         #expect(theirs.contains { $0.contains("__libc_start_main_impl (inlined)") }, "perf names libc's start routine by its DWARF name")
     }
 
+    /// The whole default report of a perf fp recording, kernel interrupt paths included, is perf's text but for
+    /// the randomly chosen tip line: entry order among equal periods (callers first by chain depth, then the
+    /// columns), sibling order among equal call-chain branches (by object, then highest function start first),
+    /// kallsyms aliases (the last listed) and column widths.
+    @Test(.enabled(if: available)) func fpReportOfPerfRecordingIsPerfsText() throws {
+        let exe = try burn(["-O0", "-g", "-fno-omit-frame-pointer"])
+        let data = try tempDir("perf-report-text").appendingPathComponent("perf.data").path
+        let rec = try run("perf", ["record", "-q", "-F", "999", "-g", "-o", data, "--", exe, "150"])
+        try #require(rec.status == 0, "perf record: \(rec.stderr)")
+        for mode in [[], ["--no-children"], ["-g", "callee"]] {
+            let args = ["report", "-i", data, "--stdio"] + mode
+            let theirs = try run("perf", args).lines.filter { !$0.contains("(Tip:") }
+            let ours = try sonde(["perf"] + args).lines.filter { !$0.contains("(Tip:") }
+            let diff = zip(theirs, ours).enumerated().first { $0.element.0 != $0.element.1 }
+            #expect(ours.count == theirs.count && diff == nil,
+                    "\(mode) line \(diff?.offset ?? -1):\nperf:  \(diff?.element.0 ?? "")\nsonde: \(diff?.element.1 ?? "")")
+        }
+    }
+
     /// `perf script` of a real fp recording: sonde prints the same lines.
     @Test(.enabled(if: available)) func scriptOfPerfRecordingMatchesPerf() throws {
         let exe = try burn(["-O0", "-g", "-fno-omit-frame-pointer"])

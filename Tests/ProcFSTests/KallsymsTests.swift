@@ -22,6 +22,13 @@ struct KallsymsTests {
         #expect(k.textStart == textLine.flatMap { UInt64($0.split(separator: " ")[0], radix: 16) })
     }
 
+    /// perf names an address by the last alias kallsyms lists for it (the one its end fix-up leaves sized).
+    @Test func lastAliasNamesTheAddress() {
+        let k = Kallsyms(text: Array("ffffffff81000000 T _text\nffffffff821f3a60 T memcpy\nffffffff821f3a60 T __pi_memcpy\nffffffff821f3b00 t next\n".utf8))
+        #expect(k.index(of: 0xffffffff821f3a70).map(k.name) == "__pi_memcpy")
+        #expect(k.textStart == 0xffffffff81000000)
+    }
+
     @Test func malformedLinesAreSkipped() {
         let k = Kallsyms(text: Array("zz T bad\nffffffff81000000 T _text\n ffff\nffffffff81000010 t f\t[mod]\nffffffffffffffffff T toolong\n".utf8))
         #expect((0..<k.count).map(k.name) == ["_text", "f"])
